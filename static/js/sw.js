@@ -1,0 +1,41 @@
+// OnsPlan service worker. The server fills in the version and the shell list,
+// so every change of a shell file installs a new worker that takes over cleanly.
+"use strict";
+const VERSION = "__SHELL_VERSION__";
+const SHELL_CACHE = "onsplan-shell-" + VERSION;
+const OFFLINE_URL = "/offline";
+const SHELL = ["__SHELL_FILES__", OFFLINE_URL];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys
+        .filter((key) => key.startsWith("onsplan-shell-") && key !== SHELL_CACHE)
+        .map((key) => caches.delete(key))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(
+      fetch(request).catch(() => caches.match(OFFLINE_URL).then((page) => page || Response.error()))
+    );
+    return;
+  }
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
+  }
+});

@@ -1,0 +1,83 @@
+"""OnsPlan web application: one factory, two roles (family space and hub)."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+
+from sync.clock import HybridClock
+from webapp.config import Config, load_config
+from webapp.crypto import load_or_create_node_key
+from webapp.paths import asset_dir
+
+
+def create_app(role: str | None = None, config: Config | None = None, **overrides: object) -> Flask:
+    """Build the app for one role. Without ``config``, settings come from file and environment."""
+    config = config or load_config(role=role, **overrides)
+    app = Flask(__name__, template_folder=str(asset_dir("templates")), static_folder=str(asset_dir("static")))
+    app.config.update(
+        ONSPLAN=config,
+        # Tests may run without a configured secret: they get a random one per app.
+        SECRET_KEY=config.secret_key or secrets.token_urlsafe(48),
+        TESTING=config.testing,
+        MAX_CONTENT_LENGTH=256 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+
+    from webapp import auth, db, errors, i18n, security
+    from webapp.records import get_meta, set_meta
+    from webapp.render import htmx
+
+    keys = load_or_create_node_key(config.node_key_path, config.node_key_b64)
+    app.extensions["onsplan.node_key"] = keys
+    db.init_app(app)
+    conn = db.connect(config.database_path)
+    try:
+        node_id = get_meta(conn, "node_id")
+        if node_id is None:
+            from sync.record import new_record_id
+            node_id = new_record_id()[:8]
+            set_meta(conn, "node_id", node_id)
+    finally:
+        conn.conn.close()
+    app.extensions["onsplan.clock"] = HybridClock(f"{config.role[0]}{node_id}")
+
+    security.init_app(app)
+    i18n.init_app(app)
+    htmx.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app, config.role)
+    _template_globals(app)
+    return app
+
+
+def _register_blueprints(app: Flask, role: str) -> None:
+    from webapp import language
+    from webapp.pwa.views import bp as pwa_bp
+
+    app.register_blueprint(language.bp)
+    app.register_blueprint(pwa_bp)
+    if role == "family":
+        from webapp.auth.family_views import bp as auth_bp
+        from webapp.family.views import bp as family_bp
+        from webapp.home.views import family_bp as home_bp
+
+        app.register_blueprint(family_bp)
+    else:
+        from webapp.auth.hub_views import bp as auth_bp
+        from webapp.home.views import hub_bp as home_bp
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+
+
+def _template_globals(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from webapp.errors import request_id
+
+    @app.context_processor
+    def inject():
+        return {"role": app.config["ONSPLAN"].role, "current_language": str(get_locale()),
+                "request_id": request_id, "demo": app.config["ONSPLAN"].demo}

@@ -1,0 +1,142 @@
+"""Sign-in for both roles: family members on the family space, professionals on the hub.
+
+A login is a server-side session row; the cookie holds only its random token.
+Signing in always starts a fresh session, signing out deletes the row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from webapp.auth import queries
+from webapp.crypto import random_token
+from webapp.db import get_db
+
+login_manager = LoginManager()
+
+
+@dataclass
+class FamilyMember:
+    """A signed-in parent or youth."""
+
+    account_id: str
+    family_id: str
+    person_id: str
+    role: str  # "parent" or "youth"
+    session_token: str
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_anonymous: bool = False
+    is_professional: bool = False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+
+@dataclass
+class Professional:
+    """A signed-in professional on the hub (password and second factor both passed)."""
+
+    account_id: str
+    organisation_id: str
+    organisation_name: str
+    session_token: str
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_anonymous: bool = False
+    is_professional: bool = True
+
+    def get_id(self) -> str:
+        return self.session_token
+
+
+def _load_user(token: str):
+    db = get_db()
+    account_id = queries.session_account(db, token)
+    if account_id is None:
+        return None
+    if current_app.config["ONSPLAN"].role == "family":
+        account = queries.account_by_id(db, account_id)
+        if account is None:
+            return None
+        return FamilyMember(account["id"], account["family_id"], account["person_id"], account["role"], token)
+    professional = queries.professional_by_id(db, account_id)
+    if professional is None:
+        return None
+    return Professional(professional["id"], professional["organisation_id"],
+                        professional["organisation_name"], token)
+
+
+def sign_in(account_id: str, user_factory) -> None:
+    """Start a new server-side session for the account (the old session id is dropped)."""
+    config = current_app.config["ONSPLAN"]
+    pending_messages = session.get("_flashes")  # keep nothing of the anonymous session but messages
+    session.clear()
+    if pending_messages:
+        session["_flashes"] = pending_messages
+    token = random_token()
+    queries.start_session(get_db(), account_id, token, config.session_hours)
+    login_user(user_factory(token))
+
+
+def sign_out() -> None:
+    """End the server-side session and clear the cookie."""
+    if current_user.is_authenticated:
+        queries.end_session(get_db(), current_user.session_token)
+    logout_user()
+    session.clear()
+
+
+def parent_required(view):
+    """Only a signed-in parent may continue; a youth gets 403, a visitor the login page."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.is_professional or current_user.role != "parent":
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def family_required(view):
+    """A signed-in parent or youth of this family space; a professional session gets 403."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.is_professional:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def professional_required(view):
+    """A professional who passed both factors; anyone else goes to the hub sign-in."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated or not current_user.is_professional:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def safe_next(default: str) -> str:
+    """A local redirect target from ?next=, never another site."""
+    target = request.args.get("next") or request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

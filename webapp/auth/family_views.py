@@ -1,0 +1,103 @@
+"""Family space: sign in, sign out, and join with an invitation code."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.auth import FamilyMember, queries, sign_in, sign_out, safe_next
+from webapp.auth.forms import InvitationCodeForm, LoginForm, NewAccountForm
+from webapp.auth.passwords import hash_password, verify_password
+from webapp.db import get_db, transaction
+from webapp.family.members import add_member, find_member, may_have_youth_account
+from webapp.records import clock, node_key
+from webapp.render import render
+from webapp.security import limiter
+from sync.record import new_record_id
+
+bp = Blueprint("auth", __name__)
+JOIN_SESSION_KEY = "join_code"
+
+
+def _login_limit() -> str:
+    return current_app.config["ONSPLAN"].login_rate_limit
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Sign in with username and password; one message for every failure."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_db()
+        account = queries.account_by_login(db, node_key().lookup_hash("login", form.login.data))
+        if verify_password(account["password_hash"] if account else None, form.password.data) and account:
+            sign_in(account["id"], lambda token: FamilyMember(
+                account["id"], account["family_id"], account["person_id"], account["role"], token))
+            queries.touch_login(db, "accounts", account["id"])
+            return redirect(safe_next(url_for("home.index")), 303)
+        form.form_errors.append(_("This username and password do not match. Check them and try again."))
+    return render("auth/login.html", form=form, status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/uitloggen")
+def logout():
+    """Sign out: the session ends on the server, not only in this browser."""
+    sign_out()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/aanmelden", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def join():
+    """Step 1 of joining: check the invitation code."""
+    form = InvitationCodeForm()
+    if form.validate_on_submit():
+        if queries.open_invitation(get_db(), form.code.data):
+            session[JOIN_SESSION_KEY] = form.code.data
+            return redirect(url_for("auth.join_account"), 303)
+        form.code.errors.append(_("This code does not work. It may be used already or expired. "
+                                  "Ask for a new invitation."))
+    return render("auth/join.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/aanmelden/account", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def join_account():
+    """Step 2 of joining: make an account for the invited parent or youth."""
+    db, keys = get_db(), node_key()
+    code = session.get(JOIN_SESSION_KEY)
+    invitation = queries.open_invitation(db, code) if code else None
+    if invitation is None:
+        flash(_("Fill in your invitation code first."), "info")
+        return redirect(url_for("auth.join"), 303)
+    person = find_member(db, keys, invitation["family_id"], invitation["person_id"]) if invitation["person_id"] else None
+    form = NewAccountForm(name_required=person is None)
+    if form.validate_on_submit():
+        login_hash = keys.lookup_hash("login", form.login.data)
+        today = current_app.config["ONSPLAN"].today()
+        if queries.login_taken(db, login_hash):
+            form.login.errors.append(_("This username is taken. Choose another one."))
+        elif invitation["role"] == "youth" and not (person and may_have_youth_account(person, today)):
+            form.form_errors.append(_("A youth account can be made from age 12."))
+        else:
+            account_id = new_record_id()
+            with transaction(db):
+                if person is None:
+                    person = add_member(db, keys, clock(), family_id=invitation["family_id"], author=account_id,
+                                        name=form.name.data, role="parent")
+                queries.create_account(db, id=account_id, family_id=invitation["family_id"],
+                                       person_id=person.id, role=invitation["role"], login_hash=login_hash,
+                                       password_hash=hash_password(form.password.data))
+                if not queries.mark_invitation_used(db, invitation["id"], account_id):
+                    raise RuntimeError("invitation used concurrently")
+            session.pop(JOIN_SESSION_KEY, None)
+            sign_in(account_id, lambda token: FamilyMember(
+                account_id, invitation["family_id"], person.id, invitation["role"], token))
+            flash(_("Welcome to OnsPlan, %(name)s.", name=person.name), "success")
+            return redirect(url_for("home.index"), 303)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("auth/join_account.html", form=form, person=person, invitation=invitation, status=status)

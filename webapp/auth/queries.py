@@ -1,0 +1,144 @@
+"""SQL for accounts, invitations, login sessions and professionals."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlite_utils
+
+from webapp.crypto import token_hash
+from webapp.db import transaction, utcnow
+
+
+def _row(cursor) -> dict[str, Any] | None:
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([c[0] for c in cursor.description], row))
+
+
+def _in(hours: float = 0, days: float = 0) -> str:
+    return (datetime.now(timezone.utc) + timedelta(hours=hours, days=days)).isoformat(timespec="seconds")
+
+
+# -- login sessions ---------------------------------------------------------------------
+
+def start_session(db: sqlite_utils.Database, account_id: str, token: str, hours: int) -> None:
+    db.execute(
+        "INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        [token_hash(token), account_id, utcnow(), _in(hours=hours)],
+    )
+
+
+def session_account(db: sqlite_utils.Database, token: str) -> str | None:
+    """The account of a live session token, or None when unknown or expired."""
+    row = db.execute(
+        "SELECT account_id FROM login_sessions WHERE token_hash = ? AND expires_at > ?",
+        [token_hash(token), utcnow()],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def end_session(db: sqlite_utils.Database, token: str) -> None:
+    db.execute("DELETE FROM login_sessions WHERE token_hash = ?", [token_hash(token)])
+
+
+# -- family accounts --------------------------------------------------------------------
+
+def account_by_login(db: sqlite_utils.Database, login_hash: str) -> dict[str, Any] | None:
+    return _row(db.execute("SELECT * FROM accounts WHERE login_hash = ?", [login_hash]))
+
+
+def account_by_id(db: sqlite_utils.Database, account_id: str) -> dict[str, Any] | None:
+    return _row(db.execute("SELECT * FROM accounts WHERE id = ?", [account_id]))
+
+
+def account_for_person(db: sqlite_utils.Database, person_id: str) -> dict[str, Any] | None:
+    return _row(db.execute("SELECT * FROM accounts WHERE person_id = ?", [person_id]))
+
+
+def login_taken(db: sqlite_utils.Database, login_hash: str) -> bool:
+    return db.execute("SELECT 1 FROM accounts WHERE login_hash = ?", [login_hash]).fetchone() is not None
+
+
+def create_account(db: sqlite_utils.Database, **values: Any) -> None:
+    values.setdefault("created_at", utcnow())
+    db["accounts"].insert(values)
+
+
+def touch_login(db: sqlite_utils.Database, table: str, account_id: str) -> None:
+    assert table in ("accounts", "professionals")
+    db.execute(f"UPDATE {table} SET last_login_at = ? WHERE id = ?", [utcnow(), account_id])
+
+
+# -- invitations ------------------------------------------------------------------------
+
+def create_invitation(db: sqlite_utils.Database, *, invitation_id: str, family_id: str, code: str, role: str,
+                      person_id: str | None, created_by: str, days: int) -> str:
+    """Store a new invitation (only the hash of its code); returns the expiry timestamp."""
+    expires_at = _in(days=days)
+    db["invitations"].insert(
+        {"id": invitation_id, "family_id": family_id, "code_hash": token_hash(code), "role": role,
+         "person_id": person_id, "created_by": created_by, "created_at": utcnow(), "expires_at": expires_at}
+    )
+    return expires_at
+
+
+def open_invitation(db: sqlite_utils.Database, code: str) -> dict[str, Any] | None:
+    """An unused, unexpired invitation with this code, or None."""
+    return _row(db.execute(
+        "SELECT * FROM invitations WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+        [token_hash(code), utcnow()],
+    ))
+
+
+def mark_invitation_used(db: sqlite_utils.Database, invitation_id: str, account_id: str) -> bool:
+    """Use an invitation once; False when someone else used it first."""
+    cursor = db.execute(
+        "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
+        [utcnow(), account_id, invitation_id],
+    )
+    return cursor.rowcount == 1
+
+
+def open_invitations_for_family(db: sqlite_utils.Database, family_id: str) -> list[dict[str, Any]]:
+    cursor = db.execute(
+        "SELECT id, role, person_id, expires_at FROM invitations"
+        " WHERE family_id = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at",
+        [family_id, utcnow()],
+    )
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def withdraw_open_invitations(db: sqlite_utils.Database, family_id: str, person_id: str | None, role: str) -> None:
+    """An older open invitation for the same person stops working when a new one is made."""
+    with transaction(db):
+        db.execute(
+            "DELETE FROM invitations WHERE family_id = ? AND role = ? AND used_at IS NULL"
+            " AND (person_id IS ? OR person_id = ?)",
+            [family_id, role, person_id, person_id],
+        )
+
+
+# -- professionals (hub) ----------------------------------------------------------------
+
+def professional_by_login(db: sqlite_utils.Database, login_hash: str) -> dict[str, Any] | None:
+    return _row(db.execute("SELECT * FROM professionals WHERE login_hash = ?", [login_hash]))
+
+
+def professional_by_id(db: sqlite_utils.Database, professional_id: str) -> dict[str, Any] | None:
+    return _row(db.execute(
+        "SELECT p.*, o.name AS organisation_name, o.sector AS organisation_sector"
+        " FROM professionals p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?",
+        [professional_id],
+    ))
+
+
+def claim_totp_step(db: sqlite_utils.Database, professional_id: str, step: int) -> bool:
+    """Accept each TOTP time step once: a code seen before is refused (replay)."""
+    cursor = db.execute(
+        "UPDATE professionals SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
+        [step, professional_id, step],
+    )
+    return cursor.rowcount == 1

@@ -1,0 +1,195 @@
+"""The ``onsplan`` command: serve a role, run the demo, manage families and professionals."""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from webapp.config import ConfigError, load_config
+
+
+def _app(role: str, config_file: str | None, **overrides):
+    from webapp import create_app
+
+    try:
+        return create_app(config=load_config(role=role, config_file=Path(config_file) if config_file else None,
+                                             **overrides))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """OnsPlan: the plan a family holds, shared with school and help as the family decides."""
+
+
+@main.command()
+@click.option("--role", type=click.Choice(["family", "hub"]), required=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML file with settings.")
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None)
+def serve(role: str, config_file: str | None, host: str | None, port: int | None) -> None:
+    """Run one role for real use (put it behind a TLS proxy)."""
+    from waitress import serve as waitress_serve
+
+    app = _app(role, config_file, host=host, port=port)
+    config = app.config["ONSPLAN"]
+    click.echo(f"OnsPlan {role} on http://{config.host}:{config.port} (public address {config.base_url})")
+    waitress_serve(app, host=config.host, port=config.port, threads=8, ident="OnsPlan")
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(file_okay=False), default="onsplan-data/demo", show_default=True)
+@click.option("--family-port", type=int, default=5000, show_default=True)
+@click.option("--hub-port", type=int, default=5001, show_default=True)
+@click.option("--seed-only", is_flag=True, help="Seed and print the logins, then stop.")
+def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> None:
+    """Start the family space and the hub on loopback with demo data."""
+    from waitress.server import create_server
+
+    from webapp.demo import seed_family, seed_hub
+
+    root = Path(data_dir).resolve()
+    secret = _demo_secret(root)
+    apps = {}
+    for role, port in (("family", family_port), ("hub", hub_port)):
+        apps[role] = _app(role, None, data_dir=root / role, secret_key=secret, demo=True, port=port,
+                          base_url=f"http://127.0.0.1:{port}", environ={})
+    family, hub = seed_family(apps["family"]), seed_hub(apps["hub"])
+    _print_demo(family_port, hub_port, family, hub)
+    if seed_only:
+        return
+    servers = [create_server(apps[role], host="127.0.0.1", port=port, threads=4, ident="OnsPlan")
+               for role, port in (("family", family_port), ("hub", hub_port))]
+    threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
+    for thread in threads:
+        thread.start()
+    click.echo("Press Ctrl-C to stop both.")
+    try:
+        while any(thread.is_alive() for thread in threads):
+            for thread in threads:
+                thread.join(0.5)
+    except KeyboardInterrupt:
+        click.echo("\nStopping OnsPlan demo…")
+    finally:
+        for server in servers:
+            server.close()
+
+
+def _demo_secret(root: Path) -> str:
+    """The demo's own random secret key, kept in its data folder (0600)."""
+    path = root / "demo-secret-key"
+    root.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _print_demo(family_port: int, hub_port: int, family, hub) -> None:
+    echo = click.echo
+    echo("")
+    echo("OnsPlan demo — all names and data are made up.")
+    echo(f"  Family space (ouders en jongeren): http://127.0.0.1:{family_port}/")
+    for who, login, password in family.family:
+        echo(f"    {who:36} username {login:8} password {password}")
+    for who, code in family.invitations:
+        echo(f"    Invitation code for {who}: {code}")
+    echo(f"  Hub (professionals):                http://127.0.0.1:{hub_port}/")
+    for who, login, password, secret in hub.hub:
+        echo(f"    {who}")
+        echo(f"      username {login}  password {password}  TOTP secret {secret}")
+    echo("    Current TOTP code: onsplan totp-code <username>  (demo only)")
+    echo("")
+
+
+@main.command("totp-code")
+@click.argument("login")
+@click.option("--data-dir", type=click.Path(file_okay=False), default="onsplan-data/demo", show_default=True)
+def totp_code(login: str, data_dir: str) -> None:
+    """Print the current second-factor code of a demo professional (demo data only)."""
+    import pyotp
+
+    from webapp.demo import seed_hub
+
+    root = Path(data_dir).resolve()
+    if not (root / "demo-secret-key").exists():
+        raise click.ClickException("This works only for a demo data folder. Run `onsplan demo` first.")
+    app = _app("hub", None, data_dir=root / "hub", secret_key=_demo_secret(root), demo=True, environ={})
+    secrets_by_login = {row[1]: row[3] for row in seed_hub(app).hub}
+    if login not in secrets_by_login:
+        raise click.ClickException(f"No demo professional with username {login}.")
+    click.echo(pyotp.TOTP(secrets_by_login[login]).now())
+
+
+@main.command("invite-family")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+def invite_family(config_file: str | None) -> None:
+    """Family space: make a new family and a one-time code for its first parent."""
+    from webapp.db import get_db, transaction
+    from webapp.family.invitations import issue_invitation
+    from webapp.records import create_family, node_key
+
+    app = _app("family", config_file)
+    with app.app_context():
+        db = get_db()
+        with transaction(db):
+            family_id = create_family(db, node_key())
+            code, expires = issue_invitation(db, family_id=family_id, role="parent", person_id=None,
+                                             created_by="operator", days=app.config["ONSPLAN"].invitation_days)
+    click.echo(f"Invitation code for the first parent: {code} (valid until {expires[:10]})")
+
+
+@main.command("add-organisation")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+@click.option("--name", required=True)
+@click.option("--sector", required=True,
+              type=click.Choice(["school", "samenwerkingsverband", "wijkteam", "jgz", "jeugd-ggz", "smw",
+                                 "leerplicht", "huisarts", "other"]))
+def add_organisation(config_file: str | None, name: str, sector: str) -> None:
+    """Hub: register a partner organisation."""
+    from sync.record import new_record_id
+    from webapp.db import get_db, utcnow
+
+    app = _app("hub", config_file)
+    with app.app_context():
+        org_id = new_record_id()
+        get_db()["organisations"].insert({"id": org_id, "name": name, "sector": sector, "created_at": utcnow()})
+    click.echo(f"Organisation {name} has id {org_id}")
+
+
+@main.command("add-professional")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+@click.option("--organisation-id", required=True)
+@click.option("--login", required=True)
+@click.option("--name", required=True)
+@click.option("--role-title", required=True)
+@click.password_option()
+def add_professional_command(config_file, organisation_id, login, name, role_title, password) -> None:
+    """Hub: add a professional; prints the TOTP secret once, for their authenticator app."""
+    import pyotp
+
+    from webapp.auth.professionals import add_professional
+    from webapp.db import get_db
+    from webapp.records import node_key
+
+    if len(password) < 12:
+        raise click.ClickException("Use a password of at least 12 characters.")
+    app = _app("hub", config_file)
+    with app.app_context():
+        db = get_db()
+        if db.execute("SELECT 1 FROM organisations WHERE id = ?", [organisation_id]).fetchone() is None:
+            raise click.ClickException("No organisation with that id.")
+        _pid, secret = add_professional(db, node_key(), organisation_id=organisation_id, login=login.lower(),
+                                        name=name, role_title=role_title, password=password)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=login, issuer_name="OnsPlan")
+    click.echo(f"TOTP secret (shown once): {secret}\nAuthenticator link: {uri}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

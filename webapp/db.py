@@ -1,0 +1,87 @@
+"""The one place that opens SQLite: pragmas, per-request connections, migrations."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+from flask import Flask, current_app, g
+
+from webapp.migrations import MIGRATIONS
+
+
+def utcnow() -> str:
+    """Timestamps are stored as ISO 8601 text in UTC."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """Open the role's database file with the pragmas every connection needs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return sqlite_utils.Database(conn)
+
+
+def migrate(db: sqlite_utils.Database, role: str) -> list[str]:
+    """Apply the role's named migrations that have not run yet; returns the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, step in MIGRATIONS[role]:
+        if name in done:
+            continue
+        with transaction(db):
+            step(db)
+            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, utcnow()])
+        applied.append(name)
+    return applied
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One atomic write: everything inside commits together or not at all."""
+    conn = db.conn
+    if conn.in_transaction:  # nested: the outer transaction decides
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def get_db() -> sqlite_utils.Database:
+    """The request's connection, opened on first use and closed at teardown."""
+    if "db" not in g:
+        g.db = connect(current_app.config["ONSPLAN"].database_path)
+    return g.db
+
+
+def _close_db(_exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+def init_app(app: Flask) -> None:
+    """Run migrations at start and close connections after each request."""
+    config = app.config["ONSPLAN"]
+    db = connect(config.database_path)
+    try:
+        migrate(db, config.role)
+    finally:
+        db.conn.close()
+    app.teardown_appcontext(_close_db)

@@ -1,0 +1,1 @@
+"""The family: its members (parents, children) and inviting them to OnsPlan."""

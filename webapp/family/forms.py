@@ -1,0 +1,52 @@
+"""Forms to add a child, add the other parent and invite someone."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from webapp.family.members import SCHOOL_STAGES
+
+
+def _strip(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def school_stage_choices():
+    labels = {"po": _l("Primary school"), "vo": _l("Secondary school"),
+              "vso": _l("Special (secondary) education"), "mbo": _l("MBO"), "none": _l("No school at the moment")}
+    return [(stage, labels[stage]) for stage in SCHOOL_STAGES]
+
+
+class ChildForm(FlaskForm):
+    name = StringField(_l("First name"), filters=[_strip],
+                       validators=[DataRequired(_l("Fill in the first name.")),
+                                   Length(max=80, message=_l("Use at most 80 characters."))])
+    birth_date = DateField(_l("Date of birth"),
+                           validators=[InputRequired(_l("Fill in a date of birth, for example 2014-03-31."))])
+    school_stage = SelectField(_l("School"), choices=school_stage_choices)
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._today = today or date.today()
+
+    def validate_birth_date(self, field):
+        if field.data > self._today:
+            raise ValidationError(_l("The date of birth cannot be in the future."))
+        if field.data.year < self._today.year - 27:
+            raise ValidationError(_l("OnsPlan is for children and young people up to 27."))
+
+
+class ParentForm(FlaskForm):
+    name = StringField(_l("Name of the other parent"), filters=[_strip],
+                       validators=[DataRequired(_l("Fill in the name.")),
+                                   Length(max=80, message=_l("Use at most 80 characters."))])
+    has_gezag = BooleanField(_l("Has parental authority (gezag)"), default=True)
+
+
+class InviteForm(FlaskForm):
+    person_id = SelectField(_l("Who do you want to invite?"),
+                            validators=[DataRequired(_l("Choose who you want to invite."))])

@@ -1,0 +1,109 @@
+"""Named, versioned schema steps per role. Never edit a step that has shipped: add one."""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+Step = Callable[[sqlite_utils.Database], None]
+
+
+def family_0001_core(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE families (
+            id TEXT PRIMARY KEY,
+            wrapped_key BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        -- One row per change. Header columns are ids, kinds and clocks only;
+        -- everything personal is inside body, encrypted with the family's data key.
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL REFERENCES families(id),
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL,
+            author TEXT NOT NULL,
+            clock TEXT NOT NULL,
+            subject TEXT,
+            body BLOB NOT NULL,
+            stored_at TEXT NOT NULL
+        );
+        CREATE INDEX records_by_family ON records (family_id, kind, clock);
+        CREATE TABLE accounts (
+            id TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL REFERENCES families(id),
+            person_id TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('parent', 'youth')),
+            login_hash TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_login_at TEXT
+        );
+        CREATE TABLE invitations (
+            id TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL REFERENCES families(id),
+            code_hash TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('parent', 'youth')),
+            person_id TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            used_by TEXT
+        );
+        """
+    )
+    _sessions_table(db)
+    _meta_table(db)
+
+
+def hub_0001_core(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE organisations (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            sector TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE professionals (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            login_hash TEXT NOT NULL UNIQUE,
+            profile BLOB NOT NULL,
+            password_hash TEXT NOT NULL,
+            totp_secret BLOB NOT NULL,
+            totp_last_step INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            last_login_at TEXT
+        );
+        """
+    )
+    _sessions_table(db)
+    _meta_table(db)
+
+
+def _sessions_table(db: sqlite_utils.Database) -> None:
+    # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
+    db.executescript(
+        """
+        CREATE TABLE login_sessions (
+            token_hash TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX login_sessions_by_account ON login_sessions (account_id);
+        """
+    )
+
+
+def _meta_table(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
+    "family": [("0001_core", family_0001_core)],
+    "hub": [("0001_core", hub_0001_core)],
+}

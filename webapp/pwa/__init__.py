@@ -1,0 +1,1 @@
+"""Installable web app: manifest, service worker and the offline page."""

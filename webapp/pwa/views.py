@@ -1,0 +1,82 @@
+"""Manifest, service worker (served from the root so it controls every page) and offline page."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from flask import Blueprint, Response, current_app, send_from_directory
+from flask_babel import gettext as _
+
+from webapp.paths import asset_dir
+from webapp.render import render
+
+bp = Blueprint("pwa", __name__)
+
+# The app shell every page needs; the service worker precaches exactly this list.
+SHELL_FILES = (
+    "css/onsplan.css",
+    "css/print.css",
+    "js/htmx-2.0.11.min.js",
+    "js/app.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+)
+
+
+@lru_cache(maxsize=1)
+def shell_version() -> str:
+    """Changes whenever a shell file or the worker changes, so a new worker takes over cleanly."""
+    digest = hashlib.sha256()
+    static = asset_dir("static")
+    for name in (*SHELL_FILES, "js/sw.js"):
+        digest.update((static / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest, in the user's language."""
+    data = {
+        "name": "OnsPlan",
+        "short_name": "OnsPlan",
+        "description": _("The plan for your child, with school and help, in your own hands."),
+        "lang": _("nl"),
+        "start_url": "/home" if current_app.config["ONSPLAN"].role == "family" else "/werkplek",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#154273",
+        "icons": [
+            {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": "/static/icons/icon-maskable-512.png", "sizes": "512x512", "type": "image/png",
+             "purpose": "maskable"},
+        ],
+    }
+    response = current_app.json.response(data)
+    response.mimetype = "application/manifest+json"
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker with the shell list and version filled in; never cached by HTTP."""
+    source = (asset_dir("static") / "js" / "sw.js").read_text()
+    shell = ",".join(f'"/static/{name}"' for name in SHELL_FILES)
+    body = source.replace("__SHELL_VERSION__", shell_version()).replace('"__SHELL_FILES__"', shell)
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """Shown by the service worker when a page cannot be reached."""
+    return render("pwa/offline.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(asset_dir("static") / "icons", "icon-192.png", mimetype="image/png")

@@ -1,0 +1,15 @@
+"""Page or fragment: the one helper that looks at htmx request headers."""
+from __future__ import annotations
+
+from flask import make_response, render_template
+from flask_htmx import HTMX
+
+htmx = HTMX()
+
+
+def render(page: str, partial: str | None = None, status: int = 200, **context: object):
+    """Render the full page, or only its partial for an htmx request; always Vary on HX-Request."""
+    template = partial if (partial and htmx and not htmx.boosted) else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
