@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -68,16 +69,19 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
     threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
     for thread in threads:
         thread.start()
+    stop = threading.Event()
+    # Ctrl-C (SIGINT) and SIGTERM both stop the two roles cleanly, also when started from a script.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     click.echo("Press Ctrl-C to stop both.")
-    try:
-        while any(thread.is_alive() for thread in threads):
-            for thread in threads:
-                thread.join(0.5)
-    except KeyboardInterrupt:
-        click.echo("\nStopping OnsPlan demo…")
-    finally:
-        for server in servers:
-            server.close()
+    while not stop.is_set() and all(thread.is_alive() for thread in threads):
+        stop.wait(0.5)
+    click.echo("Stopping OnsPlan demo…")
+    for server in servers:
+        server.close()
+    for thread in threads:
+        thread.join(5)
+    click.echo("Stopped.")
 
 
 def _demo_secret(root: Path) -> str:

@@ -5,7 +5,7 @@ import hashlib
 from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, send_from_directory
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from webapp.paths import asset_dir
 from webapp.render import render
@@ -41,7 +41,7 @@ def manifest():
         "name": "OnsPlan",
         "short_name": "OnsPlan",
         "description": _("The plan for your child, with school and help, in your own hands."),
-        "lang": _("nl"),
+        "lang": str(get_locale()),
         "start_url": "/home" if current_app.config["ONSPLAN"].role == "family" else "/werkplek",
         "scope": "/",
         "display": "standalone",

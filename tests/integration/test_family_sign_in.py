@@ -1,0 +1,68 @@
+"""Family members sign in and out; failures say one generic thing; logins are rate limited."""
+from __future__ import annotations
+
+from tests.conftest import Actions, csrf_token, make_app
+from webapp.demo import seed_family
+
+
+def test_parent_signs_in_and_sees_the_family_home(parent):
+    page = parent.get("/home").get_data(as_text=True)
+    assert "Hallo Fatima de Vries" in page
+    assert "Lotte" in page and "Sam" in page and "Noor" in page
+
+
+def test_visitor_is_sent_to_sign_in_with_a_message(client):
+    response = client.get("/home")
+    assert response.status_code == 302
+    assert "/inloggen" in response.headers["Location"]
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(actions):
+    wrong = actions.login("fatima", "not-her-password").get_data(as_text=True)
+    unknown = actions.login("nobody-here", "not-her-password").get_data(as_text=True)
+    message = "Deze gebruikersnaam en dit wachtwoord horen niet bij elkaar."
+    assert message in wrong and message in unknown
+
+
+def test_empty_login_form_keeps_username_and_explains_each_field(actions):
+    response = actions.login("fatima", "")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Vul je wachtwoord in." in page
+    assert 'value="fatima"' in page
+
+
+def test_signing_in_starts_a_new_session(family_app):
+    client = family_app.test_client()
+    client.get("/inloggen")
+    before = client.get_cookie("onsplan_family").value
+    Actions(client).login("fatima")
+    after = client.get_cookie("onsplan_family").value
+    assert before != after
+
+
+def test_sign_out_ends_the_session_on_the_server(family_app, parent):
+    stolen_cookie = parent.get_cookie("onsplan_family").value
+    page = parent.get("/home").get_data(as_text=True)
+    parent.post("/uitloggen", data={"csrf_token": csrf_token(page)})
+    thief = family_app.test_client()
+    thief.set_cookie("onsplan_family", stolen_cookie)
+    assert thief.get("/home").status_code == 302
+
+
+def test_login_is_rate_limited(tmp_path):
+    app = make_app("family", tmp_path, login_rate_limit="3 per minute")
+    seed_family(app)
+    actions = Actions(app.test_client())
+    statuses = [actions.login("fatima", "wrong-password-x").status_code for _ in range(4)]
+    assert statuses[:3] == [422, 422, 422]
+    assert statuses[3] == 429
+    assert "Te veel pogingen" in actions.login("fatima").get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(family_app, parent):
+    response = parent.post("/gezin/kind", data={"child-name": "Mila", "child-birth_date": "2015-05-05",
+                                               "child-school_stage": "po"})
+    assert response.status_code == 400
+    assert "Dit formulier is verlopen" in response.get_data(as_text=True)
+    assert "Mila" not in parent.get("/gezin").get_data(as_text=True)

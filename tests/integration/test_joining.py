@@ -1,0 +1,136 @@
+"""Parents and youths join with one-time invitation codes that expire."""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.conftest import Actions, csrf_token
+from webapp.db import connect
+from webapp.family.invitations import issue_invitation
+from webapp.records import create_family, node_key
+from webapp.db import get_db
+
+
+def _join(client, code: str, **account):
+    actions = Actions(client)
+    step1 = actions.post_form("/aanmelden", code=code)
+    if step1.status_code != 303:
+        return step1
+    return actions.post_form("/aanmelden/account", **account)
+
+
+def _new_family_code(app) -> str:
+    with app.app_context():
+        db = get_db()
+        family_id = create_family(db, node_key())
+        code, _ = issue_invitation(db, family_id=family_id, role="parent", person_id=None,
+                                   created_by="test", days=7)
+    return code
+
+
+ACCOUNT = {"name": "Ayla Demir", "login": "ayla", "password": "een lange zin", "password_again": "een lange zin"}
+
+
+def test_first_parent_joins_with_a_code_and_lands_on_home(family_app):
+    client = family_app.test_client()
+    response = _join(client, _new_family_code(family_app), **ACCOUNT)
+    assert response.status_code == 303
+    assert "Hallo Ayla Demir" in client.get("/home").get_data(as_text=True)
+
+
+def test_code_is_accepted_with_lower_case_and_without_dashes(family_app):
+    code = _new_family_code(family_app).replace("-", " ").lower()
+    assert _join(family_app.test_client(), code, **ACCOUNT).status_code == 303
+
+
+def test_code_works_only_once(family_app):
+    code = _new_family_code(family_app)
+    assert _join(family_app.test_client(), code, **ACCOUNT).status_code == 303
+    second = _join(family_app.test_client(), code, **{**ACCOUNT, "login": "ayla2"})
+    assert second.status_code == 422
+    assert "Deze code werkt niet" in second.get_data(as_text=True)
+
+
+def test_expired_code_is_refused(family_app):
+    code = _new_family_code(family_app)
+    db = connect(family_app.config["ONSPLAN"].database_path)
+    db.execute("UPDATE invitations SET expires_at = '2000-01-01T00:00:00+00:00'")
+    response = _join(family_app.test_client(), code, **ACCOUNT)
+    assert response.status_code == 422
+    assert "verlopen" in response.get_data(as_text=True)
+
+
+def test_bad_account_form_keeps_values_and_explains(family_app):
+    client = family_app.test_client()
+    response = _join(client, _new_family_code(family_app), name="Ayla", login="a!", password="kort",
+                     password_again="anders")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Gebruik 3 tot 40 tekens" in page
+    assert "Gebruik minstens 10 tekens." in page
+    assert 'value="Ayla"' in page
+
+
+def test_parent_invites_the_other_parent_who_then_signs_in(family_app, parent):
+    page = parent.get("/gezin").get_data(as_text=True)
+    daan = family_app.demo_logins  # codes printed by the demo are replaced by the parent's new code
+    response = parent.post("/gezin/uitnodigen", data={"csrf_token": csrf_token(page),
+                                                     "person_id": _person_id(page, "Daan de Vries")})
+    assert response.status_code == 200
+    code = _code_on(response.get_data(as_text=True))
+    other = family_app.test_client()
+    assert _join(other, code, login="daan", password="daan zijn zin", password_again="daan zijn zin").status_code == 303
+    assert "Hallo Daan de Vries" in other.get("/home").get_data(as_text=True)
+    assert daan.invitations  # the demo's earlier code existed …
+    assert _join(family_app.test_client(), daan.invitations[0][1], **ACCOUNT).status_code == 422  # … and stopped
+
+
+def test_youth_account_is_refused_for_a_child_under_12(family_app, parent):
+    page = parent.get("/gezin").get_data(as_text=True)
+    assert _person_id(page, "Lotte") is None  # not offered
+    lotte = _member_id(family_app, "Lotte")
+    response = parent.post("/gezin/uitnodigen", data={"csrf_token": csrf_token(page), "person_id": lotte})
+    assert response.status_code == 422
+    assert "vanaf 12 jaar" in response.get_data(as_text=True)
+    db = connect(family_app.config["ONSPLAN"].database_path)
+    assert db.execute("SELECT COUNT(*) FROM invitations WHERE person_id = ?", [lotte]).fetchone()[0] == 0
+
+
+def test_youth_cannot_invite_or_add_family_members(youth):
+    page = youth.get("/gezin").get_data(as_text=True)
+    assert "Uitnodigingscode maken" not in page
+    response = youth.post("/gezin/kind", data={"csrf_token": csrf_token(page), "child-name": "X",
+                                              "child-birth_date": "2015-01-01", "child-school_stage": "po"})
+    assert response.status_code == 403
+
+
+def test_parent_adds_a_child_and_bad_dates_are_explained(parent):
+    page = parent.get("/gezin").get_data(as_text=True)
+    future = parent.post("/gezin/kind", data={"csrf_token": csrf_token(page), "child-name": "Mila",
+                                             "child-birth_date": "2999-01-01", "child-school_stage": "po"})
+    assert future.status_code == 422
+    assert "niet in de toekomst" in future.get_data(as_text=True)
+    assert 'value="Mila"' in future.get_data(as_text=True)
+    ok = parent.post("/gezin/kind", data={"csrf_token": csrf_token(page), "child-name": "Mila",
+                                         "child-birth_date": "2018-06-01", "child-school_stage": "po"})
+    assert ok.status_code == 303
+    assert "Mila" in parent.get("/gezin").get_data(as_text=True)
+
+
+def _person_id(page: str, name: str) -> str | None:
+    import re
+    match = re.search(r'<option value="([^"]+)">' + re.escape(name) + "</option>", page)
+    return match.group(1) if match else None
+
+
+def _member_id(app, name: str) -> str:
+    from webapp.family.members import family_members
+    from webapp.records import get_meta
+    with app.app_context():
+        db = get_db()
+        family_id = get_meta(db, "demo_family")
+        return next(p.id for p in family_members(db, node_key(), family_id) if p.name == name)
+
+
+def _code_on(page: str) -> str:
+    import re
+    return re.search(r'<p class="code" lang="en">([A-Z0-9-]+)</p>', page).group(1)
