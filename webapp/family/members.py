@@ -7,6 +7,7 @@ from datetime import date
 import sqlite_utils
 
 from sync.clock import HybridClock
+from webapp.consent.rules import age_on
 from webapp.crypto import NodeKey
 from webapp.records import add_record, family_records, latest_versions
 
@@ -31,10 +32,7 @@ class Person:
 
     def age_on(self, day: date) -> int | None:
         """Full years on ``day``; a 29 February birthday counts from 1 March in other years."""
-        if self.birth_date is None:
-            return None
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return None if self.birth_date is None else age_on(self.birth_date, day)
 
 
 def _person(record_id: str, body: dict) -> Person:

@@ -1,0 +1,64 @@
+"""The installable shell and the translation catalogs stay correct as the code changes."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_manifest_makes_the_app_installable(client):
+    manifest = client.get("/manifest.webmanifest").get_json()
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/home"
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_service_worker_precaches_the_shell_and_changes_version_with_it(client):
+    worker = client.get("/sw.js").get_data(as_text=True)
+    assert "__SHELL" not in worker
+    assert '"/static/js/htmx-2.0.11.min.js"' in worker and "/offline" in worker
+    for line in worker.splitlines():
+        if line.startswith("const SHELL = "):
+            for url in line.split("[")[1].split("]")[0].split(","):
+                url = url.strip().strip('"')
+                if url.startswith("/static/"):
+                    assert client.get(url).status_code == 200, url
+
+
+def test_vendored_htmx_matches_its_published_checksum():
+    data = (ROOT / "static/js/htmx-2.0.11.min.js").read_bytes()
+    recorded = (ROOT / "static/VENDORED.txt").read_text()
+    assert hashlib.sha256(data).hexdigest() in recorded
+
+
+def test_message_catalog_is_current_and_dutch_is_complete(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "i18n/babel.cfg",
+                    "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output", "--omit-header",
+                    "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
+    with pot.open("rb") as handle:
+        in_code = {m.id for m in read_po(handle) if m.id}
+    for lang in ("nl", "en"):
+        with (ROOT / "i18n" / f"{lang}.po").open("rb") as handle:
+            catalog = {m.id: m.string for m in read_po(handle) if m.id}
+        missing = sorted(msgid for msgid in in_code if not catalog.get(msgid))
+        assert not missing, f"{lang}.po lacks translations (run `make i18n`): {missing[:5]}"
+
+
+def test_wheel_carries_templates_static_files_and_catalogs(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("onsplan-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in ("onsplan_assets/templates/base.html", "onsplan_assets/static/js/sw.js",
+                     "onsplan_assets/static/icons/icon-512.png", "onsplan_assets/i18n/nl.po",
+                     "webapp/cli.py", "sync/clock.py"):
+        assert expected in names, expected
