@@ -41,7 +41,8 @@ class SecondFactorForm(FlaskForm):
 class InvitationCodeForm(FlaskForm):
     code = StringField(_l("Invitation code"), filters=[normalise_code],
                        validators=[DataRequired(_l("Fill in the code from your invitation.")),
-                                   Length(min=12, max=12, message=_l("An invitation code has 12 letters and digits."))],
+                                   # A pattern, not Length: Length would give the input a maxlength that cuts off dashes.
+                                   Regexp(r"^[A-Z0-9]{12}$", message=_l("An invitation code has 12 letters and digits."))],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
 

@@ -1,0 +1,136 @@
+"""Browser tests: both roles served on loopback, driven through Playwright in Debian's Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app
+from webapp.demo import DEMO_PASSWORDS, seed_family, seed_hub
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def chromium_path() -> str:
+    for candidate in (os.environ.get("ONSPLAN_CHROMIUM"), shutil.which("chromium"),
+                      shutil.which("chromium-browser"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    pytest.fail("Chromium is not installed: run `make test` (it installs Debian's chromium).")
+
+
+@dataclass
+class Clock:
+    """The server's idea of today; a test may move it (birthdays)."""
+
+    today: date = field(default_factory=date.today)
+
+    def __call__(self) -> date:
+        return self.today
+
+
+class Server:
+    """One role of OnsPlan on a free loopback port, in a thread."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def clock():
+    return Clock()
+
+
+@pytest.fixture(scope="module")
+def family_server(tmp_path_factory, clock):
+    app = make_app("family", tmp_path_factory.mktemp("family"), today=None)
+    app.config["ONSPLAN"] = _with_clock(app.config["ONSPLAN"], clock)
+    app.demo_logins = seed_family(app)
+    server = Server(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def hub_server(tmp_path_factory):
+    app = make_app("hub", tmp_path_factory.mktemp("hub"))
+    app.demo_logins = seed_hub(app)
+    server = Server(app)
+    yield server
+    server.stop()
+
+
+def _with_clock(config, clock):
+    from dataclasses import replace
+    return replace(config, today=clock)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def sign_in(page, server, login: str) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto(server.url + "/inloggen")
+    page.get_by_label("Gebruikersnaam").fill(login)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORDS[login])
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/home")
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds zero violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    assert not violations, "\n".join(
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations)
