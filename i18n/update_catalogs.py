@@ -4,11 +4,15 @@
 2. updates i18n/nl.po, keeping existing Dutch translations (new ones are left empty);
 3. rewrites i18n/en.po: English is the source language, so each msgstr is its msgid;
 4. lists Dutch strings that still need a translation (a test fails while any remain).
+
+``--add FILE.json`` merges Dutch translations ({"English msgid": "Nederlandse tekst"}) into
+i18n/nl.po in the same run.
 """
 from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
@@ -26,7 +30,7 @@ def extract() -> None:
     )
 
 
-def update(lang: str) -> list[str]:
+def update(lang: str, additions: dict[str, str] | None = None) -> list[str]:
     path = I18N / f"{lang}.po"
     existing: dict[str, str] = {}
     if path.exists():
@@ -34,11 +38,18 @@ def update(lang: str) -> list[str]:
             existing = {m.id: m.string for m in read_po(handle) if m.id}
     with (I18N / "messages.pot").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
+    # Fixed header values keep the files free of churn; git holds the real history.
+    catalog.project, catalog.version = "OnsPlan", "1"
+    catalog.creation_date = catalog.revision_date = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    catalog.msgid_bugs_address = catalog.last_translator = catalog.language_team = ""
     missing = []
     for message in catalog:
         if not message.id:
             continue
-        message.string = message.id if lang == "en" else existing.get(message.id, "")
+        if lang == "en":
+            message.string = message.id
+        else:
+            message.string = (additions or {}).get(message.id) or existing.get(message.id, "")
         if not message.string:
             missing.append(message.id)
     with path.open("wb") as handle:
@@ -47,9 +58,16 @@ def update(lang: str) -> list[str]:
 
 
 if __name__ == "__main__":
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--add", type=Path, help="JSON file with Dutch translations to merge")
+    args = parser.parse_args()
+    additions = json.loads(args.add.read_text()) if args.add else None
     extract()
     update("en")
-    todo = update("nl")
+    todo = update("nl", additions)
     for msgid in todo:
         print(f"nl: needs a translation: {msgid!r}")
     sys.exit(1 if todo else 0)

@@ -61,10 +61,14 @@ def _register_blueprints(app: Flask, role: str) -> None:
     app.register_blueprint(pwa_bp)
     if role == "family":
         from webapp.auth.family_views import bp as auth_bp
+        from webapp.consent.views import bp as consent_bp
         from webapp.family.views import bp as family_bp
         from webapp.home.views import family_bp as home_bp
+        from webapp.plan.views import bp as plan_bp
 
         app.register_blueprint(family_bp)
+        app.register_blueprint(plan_bp)
+        app.register_blueprint(consent_bp)
     else:
         from webapp.auth.hub_views import bp as auth_bp
         from webapp.home.views import hub_bp as home_bp

@@ -30,10 +30,11 @@ DEMO_PASSWORDS = {
 }
 
 ORGANISATIONS = [
-    # (key, name, sector, professional login, professional name, role title, contact)
-    ("wijkteam", "Wijkteam Oost", "wijkteam", "karin", "Karin Bos", "regisseur", "030 123 45 67"),
-    ("school", "Het Baken College", "school", "tom", "Tom Jansen", "mentor", "mentor@hetbaken.example"),
-    ("jgz", "JGZ Regio Midden", "jgz", "mehmet", "Mehmet Yilmaz", "jeugdverpleegkundige", "088 765 43 21"),
+    # (organisation id in the hub's directory, name, sector, professional login, name, role, contact).
+    # Fixed ids so the family space and the hub of the demo refer to the same organisations.
+    ("9b1f3c2e-0001-4a55-8d0e-6f1c00000001", "Wijkteam Oost", "wijkteam", "karin", "Karin Bos", "regisseur", "030 123 45 67"),
+    ("9b1f3c2e-0002-4a55-8d0e-6f1c00000002", "Het Baken College", "school", "tom", "Tom Jansen", "mentor", "mentor@hetbaken.example"),
+    ("9b1f3c2e-0003-4a55-8d0e-6f1c00000003", "JGZ Regio Midden", "jgz", "mehmet", "Mehmet Yilmaz", "jeugdverpleegkundige", "088 765 43 21"),
 ]
 
 
@@ -101,9 +102,9 @@ def _seed_family_members(db, keys, hlc, family_id: str, today: date) -> None:
         queries.create_account(db, id=new_record_id(), family_id=family_id, person_id=person.id, role=role,
                                login_hash=keys.lookup_hash("login", login),
                                password_hash=hash_password(DEMO_PASSWORDS[login]))
-    for _key, org_name, sector, _login, pro_name, role_title, contact in ORGANISATIONS:
+    for org_id, org_name, sector, _login, pro_name, role_title, contact in ORGANISATIONS:
         add_record(db, keys, hlc, family_id=family_id, kind="involved", author="demo",
-                   body={"organisation": org_name, "sector": sector, "professional": pro_name,
+                   body={"organisation_id": org_id, "organisation": org_name, "sector": sector, "professional": pro_name,
                          "role": role_title, "contact": contact, "regisseur": sector == "wijkteam",
                          "children": [lotte.id, sam.id, noor.id]})
 
@@ -116,8 +117,7 @@ def seed_hub(app: Flask) -> DemoLogins:
         cipher = keys.field_cipher("professional")
         if get_meta(db, "demo_hub") is None:
             with transaction(db):
-                for key, org_name, sector, login, pro_name, role_title, contact in ORGANISATIONS:
-                    org_id = new_record_id()
+                for org_id, org_name, sector, login, pro_name, role_title, _contact in ORGANISATIONS:
                     db["organisations"].insert({"id": org_id, "name": org_name, "sector": sector,
                                                 "created_at": utcnow()})
                     add_professional(db, keys, organisation_id=org_id, login=login, name=pro_name,
