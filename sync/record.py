@@ -20,7 +20,11 @@ KINDS: dict[str, str] = {
     "agreement_item": CATEGORY_PLAN,
     "evaluation_moment": CATEGORY_PLAN,
     "comment": CATEGORY_PLAN,
+    "review_note": CATEGORY_PLAN,
     "consent_decision": CATEGORY_FAMILY,
+    "legal_basis": CATEGORY_FAMILY,
+    "emergency_access": CATEGORY_FAMILY,
+    "access_event": CATEGORY_FAMILY,
     "evaluation_response": CATEGORY_EVALUATIONS,
 }
 

@@ -77,11 +77,14 @@ def _register_blueprints(app: Flask, role: str) -> None:
 
 
 def _template_globals(app: Flask) -> None:
-    from flask_babel import get_locale
+    from flask_babel import format_date, get_locale
+
+    # Dates read as "3 december 2026" / "3 December 2026", in the user's language.
+    app.jinja_env.filters["format_day"] = lambda day: format_date(day, "d MMMM y") if day else ""
 
     from webapp.errors import request_id
 
     @app.context_processor
     def inject():
-        return {"role": app.config["ONSPLAN"].role, "current_language": str(get_locale()),
+        return {"app_role": app.config["ONSPLAN"].role, "current_language": str(get_locale()),
                 "request_id": request_id, "demo": app.config["ONSPLAN"].demo}

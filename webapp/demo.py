@@ -16,6 +16,8 @@ from webapp.auth.passwords import hash_password
 from webapp.db import get_db, transaction, utcnow
 from webapp.family.invitations import issue_invitation
 from webapp.family.members import add_member
+from webapp.plan.queries import PlanWriter, load_child_plan
+from webapp.plan.rules import GoalStatus
 from webapp.records import add_record, clock, create_family, get_meta, node_key, set_meta
 from sync.record import new_record_id
 
@@ -107,6 +109,90 @@ def _seed_family_members(db, keys, hlc, family_id: str, today: date) -> None:
                    body={"organisation_id": org_id, "organisation": org_name, "sector": sector, "professional": pro_name,
                          "role": role_title, "contact": contact, "regisseur": sector == "wijkteam",
                          "children": [lotte.id, sam.id, noor.id]})
+    _seed_plans(db, keys, hlc, family_id, today, fatima=fatima, lotte=lotte, sam=sam, noor=noor)
+
+
+def _professional(index: int) -> dict[str, str]:
+    org_id, org_name, _sector, _login, pro_name, _role, _contact = ORGANISATIONS[index]
+    return {"side": "professional", "id": org_id, "name": f"{pro_name} ({org_name})"}
+
+
+def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sam, noor) -> None:
+    """Goals, afspraken, feedback and evaluation moments; the wijkteam's Karin is the regisseur."""
+    karin, tom = _professional(0), _professional(1)
+
+    def writer(author):
+        return PlanWriter(db, keys, hlc, family_id, author)
+
+    def family(person):
+        return {"side": "family", "id": person.id, "name": person.name}
+
+    def goal(child, goal_id):
+        return load_child_plan(db, keys, family_id, child.id).goal(goal_id)
+
+    def agree(author, child, goal_id, role, side="family"):
+        writer(author).agree(goal(child, goal_id), role=role, side=side, today=today, child_birth=child.birth_date)
+
+    # Sam (14): a school goal proposed by the regisseur, waiting for a parent; a health goal in progress.
+    school = writer(karin).propose_goal(
+        sam.id, life_domain="school",
+        title="Sam gaat elke schooldag naar school en is op tijd in de eerste les.",
+        strengths="Sam wil zijn diploma halen. Mentor Tom is voor Sam een vertrouwd aanspreekpunt.",
+        gas=["Sam is meer dan 5 keer per maand te laat of afwezig.", "Sam is 3 tot 5 keer per maand te laat.",
+             "Sam is hooguit 2 keer per maand te laat.", "Sam is 1 keer per maand te laat.",
+             "Sam is elke dag op tijd."])
+    agree(karin, sam, school, None, side="regisseur")
+    sleep = writer(family(fatima)).propose_goal(
+        sam.id, life_domain="health", title="Sam slaapt door de week vóór 23.00 uur.",
+        strengths="Sam sport graag; na het sporten slaapt hij beter.", gas=None)
+    agree(family(fatima), sam, sleep, "parent")
+    agree(family(sam), sam, sleep, "youth")
+    agree(karin, sam, sleep, None, side="regisseur")
+    writer(family(fatima)).change_status(goal(sam, sleep), GoalStatus.ACTIVE)
+    writer(tom).review_note(sam.id, goal_id=school,
+                            text="Sam was deze maand 3 keer te laat. Dat is minder dan vorige maand.")
+    writer(karin).add_afspraak(sam.id, goal_id=school, who={"kind": "organisation", "id": tom["id"],
+                                                            "label": "Het Baken College (mentor)"},
+                               what="Tom belt elke vrijdag even met Sam over de week.", due=today + timedelta(days=14))
+    writer(family(fatima)).add_afspraak(sam.id, goal_id=sleep, who={"kind": "person", "id": fatima.id,
+                                                                    "label": fatima.name},
+                                        what="Afspraak maken met de huisarts over slapen.",
+                                        due=today - timedelta(days=3))
+    writer(family(fatima)).add_afspraak(sam.id, goal_id=sleep, who={"kind": "person", "id": sam.id, "label": sam.name},
+                                        what="Een week lang een slaapdagboek bijhouden.", due=today + timedelta(days=6))
+    _moment(db, keys, hlc, family_id, sam.id, today + timedelta(days=21), "Evaluatie van het plan", [school, sleep],
+            ["Fatima de Vries", "Sam", "Karin Bos (Wijkteam Oost)", "Tom Jansen (Het Baken College)"])
+    _moment(db, keys, hlc, family_id, sam.id, today - timedelta(days=60), "Start van de ondersteuning", [], [])
+
+    # Lotte (9): a goal in progress, agreed by a parent and the regisseur.
+    friends = writer(family(fatima)).propose_goal(
+        lotte.id, life_domain="leisure", title="Lotte speelt elke week met een vriendje of vriendinnetje.",
+        strengths="Lotte is vrolijk en houdt van tekenen en zwemmen.", gas=None)
+    agree(family(fatima), lotte, friends, "parent")
+    agree(karin, lotte, friends, None, side="regisseur")
+    writer(karin).change_status(goal(lotte, friends), GoalStatus.ACTIVE)
+    writer(karin).add_afspraak(lotte.id, goal_id=friends, who={"kind": "organisation", "id": karin["id"],
+                                                               "label": "Wijkteam Oost (regisseur)"},
+                               what="Een sportclub zoeken bij Lotte in de buurt.", due=today + timedelta(days=10))
+    _moment(db, keys, hlc, family_id, lotte.id, today + timedelta(days=35), "Evaluatie", [friends],
+            ["Fatima de Vries", "Lotte", "Karin Bos (Wijkteam Oost)"])
+
+    # Noor (17): her own proposal, waiting for the regisseur; her own comment.
+    internship = writer(family(noor)).propose_goal(
+        noor.id, life_domain="work_money_housing", title="Noor vindt een stageplek in de zorg.",
+        strengths="Noor is zorgzaam en kan goed luisteren.", gas=None)
+    agree(family(noor), noor, internship, "youth")
+    writer(family(noor)).comment(noor.id, goal_id=internship, by_youth=True, question=False,
+                                 text="Ik wil het liefst stage lopen in een verpleeghuis.")
+    writer(family(noor)).add_afspraak(noor.id, goal_id=internship, who={"kind": "person", "id": noor.id,
+                                                                        "label": noor.name},
+                                      what="Drie sollicitatiebrieven sturen.", due=today + timedelta(days=12))
+
+
+def _moment(db, keys, hlc, family_id, child_id, on: date, title: str, goals: list[str], participants: list[str]):
+    add_record(db, keys, hlc, family_id=family_id, kind="evaluation_moment", author=ORGANISATIONS[0][0],
+               subject=child_id, body={"item": new_record_id(), "date": on.isoformat(), "title": title,
+                                       "goals": goals, "participants": participants})
 
 
 def seed_hub(app: Flask) -> DemoLogins:

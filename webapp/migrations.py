@@ -84,6 +84,11 @@ def hub_0001_core(db: sqlite_utils.Database) -> None:
     _meta_table(db)
 
 
+def family_0002_previous_visit(db: sqlite_utils.Database) -> None:
+    # Home shows what changed since the previous visit, so the visit before this one is kept.
+    db.execute("ALTER TABLE accounts ADD COLUMN previous_login_at TEXT")
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -104,6 +109,6 @@ def _meta_table(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
-    "family": [("0001_core", family_0001_core)],
+    "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit)],
     "hub": [("0001_core", hub_0001_core)],
 }

@@ -58,8 +58,10 @@ def add_record(
     record_id = record_id or new_record_id()
     cipher = family_cipher(db, keys, family_id)
     with transaction(db):
-        existing = db.execute("SELECT 1 FROM records WHERE id = ?", [record_id]).fetchone()
+        existing = db.execute("SELECT family_id FROM records WHERE id = ?", [record_id]).fetchone()
         if existing:
+            if existing[0] != family_id:
+                raise ValueError("record id already used by another family")
             return get_record(db, keys, family_id, record_id)  # type: ignore[return-value]
         record = Record(
             id=record_id, family_id=family_id, kind=kind, author=author,

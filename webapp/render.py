@@ -1,7 +1,7 @@
 """Page or fragment: the one helper that looks at htmx request headers."""
 from __future__ import annotations
 
-from flask import make_response, render_template
+from flask import make_response, redirect, render_template
 from flask_htmx import HTMX
 
 htmx = HTMX()
@@ -13,3 +13,12 @@ def render(page: str, partial: str | None = None, status: int = 200, **context: 
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def after_change(redirect_to: str, partial: str, **context: object):
+    """After a successful change: a 303 redirect for a plain form, the refreshed partial for htmx."""
+    if htmx and not htmx.boosted:
+        response = make_response(render_template(partial, **context))
+        response.vary.add("HX-Request")
+        return response
+    return redirect(redirect_to, 303)

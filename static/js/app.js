@@ -7,6 +7,11 @@
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
     });
   }
+  // The print button needs JavaScript, so it is hidden until this script runs.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
   // Phones are shared: signing out removes cached pages of this user.
   document.addEventListener("submit", function (event) {
     if (event.target.hasAttribute("data-logout") && "caches" in window) {

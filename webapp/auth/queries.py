@@ -67,8 +67,14 @@ def create_account(db: sqlite_utils.Database, **values: Any) -> None:
 
 
 def touch_login(db: sqlite_utils.Database, table: str, account_id: str) -> None:
-    assert table in ("accounts", "professionals")
-    db.execute(f"UPDATE {table} SET last_login_at = ? WHERE id = ?", [utcnow(), account_id])
+    """Remember this sign-in; a family account also keeps the one before (for "new since your last visit")."""
+    if table == "accounts":
+        db.execute("UPDATE accounts SET previous_login_at = last_login_at, last_login_at = ? WHERE id = ?",
+                   [utcnow(), account_id])
+    elif table == "professionals":
+        db.execute("UPDATE professionals SET last_login_at = ? WHERE id = ?", [utcnow(), account_id])
+    else:
+        raise ValueError(table)
 
 
 # -- invitations ------------------------------------------------------------------------

@@ -1,12 +1,20 @@
 """Home pages for both roles."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, current_app, redirect, url_for
 from flask_login import current_user
 
-from webapp.auth import family_required, professional_required
+from webapp.auth import family_required, professional_required, queries
+from webapp.consent.notices import consent_notices
 from webapp.db import get_db
 from webapp.family.members import family_members
+from webapp.plan import labels
+from webapp.plan.access import visible_children
+from webapp.plan.changes import changes_since
+from webapp.plan.involved import involved_for_family
+from webapp.plan.queries import load_child_plan
 from webapp.records import node_key
 from webapp.render import render
 
@@ -23,13 +31,27 @@ def root():
 @family_bp.get("/home")
 @family_required
 def index():
-    """The family's home: who this is about, per child."""
-    members = family_members(get_db(), node_key(), current_user.family_id)
+    """The family's home: per child the regisseur, the next evaluation moment, goals and what is new."""
+    db, keys = get_db(), node_key()
+    today = current_app.config["ONSPLAN"].today()
+    members = family_members(db, keys, current_user.family_id)
     me = next((p for p in members if p.id == current_user.person_id), None)
-    children = [p for p in members if p.is_child]
-    if current_user.role == "youth":
-        children = [p for p in children if p.id == current_user.person_id]
-    return render("home/family.html", me=me, children=children, today=current_app.config["ONSPLAN"].today())
+    account = queries.account_by_id(db, current_user.account_id)
+    since = account.get("previous_login_at") if account else None
+    since_ms = int(datetime.fromisoformat(since).timestamp() * 1000) if since else None
+    involved = involved_for_family(db, keys, current_user.family_id)
+    cards = []
+    for child in visible_children(members):
+        plan = load_child_plan(db, keys, current_user.family_id, child.id)
+        upcoming = plan.upcoming_moments(today)
+        cards.append({
+            "child": child, "plan": plan,
+            "regisseur": next((i for i in involved if i.is_regisseur and child.id in i.children), None),
+            "next_moment": upcoming[0] if upcoming else None,
+            "changes": changes_since(plan, current_user.person_id, since_ms, today),
+        })
+    return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,
+                  notices=consent_notices(db, keys, current_user, today))
 
 
 @hub_bp.get("/")

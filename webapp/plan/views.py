@@ -1,6 +1,262 @@
-"""Ons plan: a child's goals, afspraken, betrokkenen and evaluation moments."""
+"""Ons plan: a child's goals, afspraken, betrokkenen and evaluation moments, in the family space."""
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
 
-bp = Blueprint("plan", __name__)
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.auth import family_required
+from webapp.db import get_db
+from webapp.family.members import family_members
+from webapp.plan import labels
+from webapp.plan.access import decider_role, load_child, may_agree_now, today
+from webapp.plan.forms import AfspraakForm, CommentForm, GoalForm
+from webapp.plan.involved import involved_for_child
+from webapp.plan.model import AFSPRAAK_STATUSES, afspraken_in_order
+from webapp.plan.queries import PlanWriter, load_child_plan
+from webapp.plan.rules import GoalStatus, TransitionRefused, agreement_status, can_transition
+from webapp.records import clock, node_key
+from webapp.render import after_change, render
+
+bp = Blueprint("plan", __name__, url_prefix="/kind/<child_id>")
+
+FAMILY_STATUS_STEPS = (GoalStatus.ACTIVE, GoalStatus.REACHED, GoalStatus.STOPPED)
+
+
+@bp.context_processor
+def _labels():
+    return {"labels": labels, "today": today()}
+
+
+def _writer(me) -> PlanWriter:
+    author = {"side": "family", "id": current_user.person_id, "name": me.name if me else ""}
+    return PlanWriter(get_db(), node_key(), clock(), current_user.family_id, author)
+
+
+def _plan(child):
+    return load_child_plan(get_db(), node_key(), current_user.family_id, child.id)
+
+
+def _goal_or_404(plan, goal_id):
+    goal = plan.goal(goal_id)
+    if goal is None:
+        abort(404)
+    return goal
+
+
+def _new_client_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _afspraak_form(child, plan, me, form=None) -> AfspraakForm:
+    """The afspraak form with its choices: family members and organisations involved."""
+    form = form or AfspraakForm(today=today(), formdata=None, client_id=_new_client_id())
+    members = family_members(get_db(), node_key(), current_user.family_id)
+    people = [p for p in members if p.role == "parent" or p.id == child.id]
+    organisations = involved_for_child(get_db(), node_key(), current_user.family_id, child.id)
+    form.who.choices = ([("", _("Choose who does it"))]
+                        + [(f"person:{p.id}", p.name) for p in people]
+                        + [(f"organisation:{o.organisation_id}", f"{o.organisation} ({o.role})") for o in organisations])
+    form.goal.choices = [("", _("No specific goal"))] + [(g.id, g.current.title) for g in plan.goals]
+    return form
+
+
+def _who(choice: str, form: AfspraakForm) -> dict[str, str]:
+    kind, _sep, who_id = choice.partition(":")
+    label = dict(form.who.choices).get(choice, "")
+    return {"kind": kind, "id": who_id, "label": label}
+
+
+@bp.get("")
+@family_required
+def overview(child_id):
+    """The child's plan on one page: goals, afspraken, evaluation moments, betrokkenen."""
+    child, me = load_child(child_id)
+    plan = _plan(child)
+    return render("plan/overview.html", child=child, plan=plan, me=me,
+                  afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
+                  involved=involved_for_child(get_db(), node_key(), current_user.family_id, child.id),
+                  afspraak_form=_afspraak_form(child, plan, me))
+
+
+@bp.route("/doel/nieuw", methods=["GET", "POST"])
+@family_required
+def propose_goal(child_id):
+    """Propose a new goal for this child (a parent, or the youth for their own plan)."""
+    child, me = load_child(child_id)
+    form = GoalForm() if _is_post() else GoalForm(client_id=_new_client_id())
+    if form.validate_on_submit():
+        goal_id = _writer(me).propose_goal(child.id, life_domain=form.life_domain.data, title=form.title.data,
+                                           strengths=form.strengths.data, gas=form.gas_values(),
+                                           record_id=form.client_id.data or None)
+        flash(_("Your proposal is saved. The regisseur and your family can now react to it."), "success")
+        return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal_id), 303)
+    return render("plan/goal_form.html", child=child, form=form, goal=None, status=422 if form.errors else 200)
+
+
+@bp.get("/doel/<goal_id>")
+@family_required
+def goal(child_id, goal_id):
+    """One goal: what should be reached, its status, who agreed, its versions and comments."""
+    child, me = load_child(child_id)
+    return _goal_page(child, me, goal_id)
+
+
+def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
+    plan = _plan(child)
+    goal = _goal_or_404(plan, goal_id)
+    state = agreement_status(goal.current.version, goal.current.life_domain, child.birth_date, today(),
+                             [a.agreement for a in goal.agreements]) if child.birth_date else None
+    role = decider_role(me, child)
+    i_agreed = any(a.agreement.person_id == current_user.person_id for a in goal.agreements_for())
+    return render("plan/goal.html", child=child, goal=goal, plan=plan, state=state, me=me,
+                  may_decide=may_agree_now(me, child, goal.current.life_domain), role=role, i_agreed=i_agreed,
+                  steps=[s for s in FAMILY_STATUS_STEPS if can_transition(goal.current.status, s)],
+                  comment_form=comment_form or CommentForm(formdata=None, client_id=_new_client_id()),
+                  error=error, status=status)
+
+
+@bp.post("/doel/<goal_id>/akkoord")
+@family_required
+def agree(child_id, goal_id):
+    """Agree with the current version of a proposed goal (only who may decide for this child)."""
+    child, me = load_child(child_id)
+    goal = _goal_or_404(_plan(child), goal_id)
+    if goal.current.status is not GoalStatus.PROPOSED:
+        return _goal_page(child, me, goal_id, status=409, error=_("This goal is not waiting for agreement."))
+    if not may_agree_now(me, child, goal.current.life_domain):
+        return _goal_page(child, me, goal_id, status=403,
+                          error=_("You cannot agree to this goal. Who decides depends on the age of the child."))
+    status = _writer(me).agree(goal, role=decider_role(me, child).value, side="family", today=today(),
+                               child_birth=child.birth_date)
+    if status is GoalStatus.AGREED:
+        flash(_("The goal is now agreed."), "success")
+    else:
+        flash(_("Your agreement is saved. The goal is agreed when everyone who decides has agreed."), "success")
+    return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id), 303)
+
+
+@bp.post("/doel/<goal_id>/status")
+@family_required
+def change_status(child_id, goal_id):
+    """Move a goal on: started, reached or stopped."""
+    child, me = load_child(child_id)
+    plan = _plan(child)
+    goal = _goal_or_404(plan, goal_id)
+    if not may_agree_now(me, child, goal.current.life_domain):
+        return _goal_page(child, me, goal_id, status=403, error=_("You cannot change the status of this goal."))
+    try:
+        target = GoalStatus(_form_value("status"))
+        if target not in FAMILY_STATUS_STEPS:
+            raise TransitionRefused("not a family step")
+        _writer(me).change_status(goal, target)
+    except (ValueError, TransitionRefused):
+        return _goal_page(child, me, goal_id, status=422,
+                          error=_("This status change is not possible for this goal now."))
+    refreshed = _goal_or_404(_plan(child), goal_id)
+    return after_change(url_for("plan.goal", child_id=child.id, goal_id=goal_id), "plan/_goal_status.html",
+                        child=child, goal=refreshed, may_decide=True,
+                        steps=[s for s in FAMILY_STATUS_STEPS if can_transition(refreshed.current.status, s)],
+                        labels=labels, saved=True)
+
+
+@bp.route("/doel/<goal_id>/wijzigen", methods=["GET", "POST"])
+@family_required
+def revise_goal(child_id, goal_id):
+    """Change a goal: makes a new version that needs agreement again; the old version stays in history."""
+    child, me = load_child(child_id)
+    goal = _goal_or_404(_plan(child), goal_id)
+    if goal.current.status in (GoalStatus.REACHED, GoalStatus.STOPPED, GoalStatus.ADJUSTED):
+        abort(409)
+    if not may_agree_now(me, child, goal.current.life_domain) and current_user.role != "youth":
+        abort(403)
+    current = goal.current
+    form = GoalForm() if _is_post() else GoalForm(
+        formdata=None, life_domain=current.life_domain, title=current.title, strengths=current.strengths,
+        use_gas=bool(current.gas), **{name: (current.gas[i] if current.gas else "")
+                                      for i, name in enumerate(GoalForm.gas_levels.values())})
+    if form.validate_on_submit():
+        _writer(me).revise(goal, life_domain=form.life_domain.data, title=form.title.data,
+                           strengths=form.strengths.data, gas=form.gas_values())
+        flash(_("The change is saved as a new version. Everyone who decides is asked to agree again."), "success")
+        return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id), 303)
+    return render("plan/goal_form.html", child=child, form=form, goal=goal, status=422 if form.errors else 200)
+
+
+@bp.post("/doel/<goal_id>/reactie")
+@family_required
+def comment(child_id, goal_id):
+    """Add a comment to a goal, or question a proposal instead of agreeing."""
+    child, me = load_child(child_id)
+    goal = _goal_or_404(_plan(child), goal_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _goal_page(child, me, goal_id, comment_form=form, status=422)
+    _writer(me).comment(child.id, goal_id=goal.id, text=form.text.data, by_youth=current_user.role == "youth",
+                        question=form.question.data == "1", record_id=form.client_id.data or None)
+    flash(_("Your comment is saved."), "success")
+    return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id) + "#reacties", 303)
+
+
+@bp.post("/afspraken")
+@family_required
+def add_afspraak(child_id):
+    """Add an afspraak: who does what, by when."""
+    child, me = load_child(child_id)
+    plan = _plan(child)
+    form = _afspraak_form(child, plan, me, AfspraakForm(today=today()))
+    if form.validate_on_submit():
+        if form.goal.data and plan.goal(form.goal.data) is None:
+            abort(422)
+        _writer(me).add_afspraak(child.id, goal_id=form.goal.data or None, who=_who(form.who.data, form),
+                                 what=form.what.data, due=form.due.data, record_id=form.client_id.data or None)
+        plan = _plan(child)
+        return after_change(url_for("plan.overview", child_id=child.id) + "#afspraken", "plan/_afspraken.html",
+                            child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
+                            afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today(), saved=True)
+    afspraken = afspraken_in_order(plan.afspraken, current_user.person_id, today())
+    return render("plan/overview.html", "plan/_afspraken.html", status=422, child=child, plan=plan, me=me,
+                  afspraken=afspraken, afspraak_form=form,
+                  involved=involved_for_child(get_db(), node_key(), current_user.family_id, child.id))
+
+
+@bp.post("/afspraak/<afspraak_id>/status")
+@family_required
+def afspraak_status(child_id, afspraak_id):
+    """Mark an afspraak as done, cancelled or to do again."""
+    child, me = load_child(child_id)
+    plan = _plan(child)
+    afspraak = next((a for a in plan.afspraken if a.id == afspraak_id), None)
+    if afspraak is None:
+        abort(404)
+    status = _form_value("status")
+    if status not in AFSPRAAK_STATUSES:
+        abort(422)
+    _writer(me).change_afspraak_status(child.id, afspraak, status)
+    plan = _plan(child)
+    return after_change(url_for("plan.overview", child_id=child.id) + "#afspraken", "plan/_afspraken.html",
+                        child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
+                        afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today())
+
+
+@bp.get("/afdrukken")
+@family_required
+def print_plan(child_id):
+    """A clean printable view of the child's whole plan, to bring to a meeting."""
+    child, me = load_child(child_id)
+    plan = _plan(child)
+    return render("plan/print.html", child=child, plan=plan,
+                  afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
+                  involved=involved_for_child(get_db(), node_key(), current_user.family_id, child.id))
+
+
+# -- small request helpers ---------------------------------------------------------------
+
+def _is_post() -> bool:
+    return request.method == "POST"
+
+
+def _form_value(name: str) -> str:
+    return request.form.get(name, "")

@@ -1,0 +1,227 @@
+"""A child's plan as it stands, folded from the family's records (pure: no Flask, no SQL).
+
+Every change is its own record; the current state of a goal or afspraak is its record
+with the highest clock (ties: author id), and all earlier records are its history.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from sync.record import Record
+from webapp.consent.rules import DeciderRole
+from webapp.plan.rules import Agreement, GoalStatus, LIFE_DOMAINS
+
+GOAL_KINDS = ("goal", "goal_agreement", "comment", "review_note", "agreement_item", "evaluation_moment")
+AFSPRAAK_STATUSES = ("open", "done", "cancelled")
+
+
+@dataclass(frozen=True)
+class Proposer:
+    """Who proposed or changed something: a family member or a professional."""
+
+    side: str  # "family" or "professional"
+    id: str    # person id, or organisation id for a professional
+    name: str
+
+    @classmethod
+    def from_body(cls, body: dict | None) -> "Proposer":
+        body = body or {}
+        return cls(side=body.get("side", "family"), id=body.get("id", ""), name=body.get("name", ""))
+
+
+@dataclass(frozen=True)
+class GoalVersion:
+    """One record of a goal: its content at a version and its status at that moment."""
+
+    record_id: str
+    clock: str
+    version: int
+    status: GoalStatus
+    title: str
+    strengths: str
+    life_domain: str
+    gas: tuple[str, ...] | None  # five descriptions for levels -2 … +2
+    changed_by: Proposer
+
+
+@dataclass(frozen=True)
+class AgreementRecord:
+    record_id: str
+    clock: str
+    name: str
+    agreement: Agreement
+
+
+@dataclass(frozen=True)
+class Comment:
+    record_id: str
+    clock: str
+    goal: str | None
+    text: str
+    author: Proposer
+    by_youth: bool
+    is_question: bool
+    is_review_note: bool
+
+
+@dataclass
+class Goal:
+    """A goal (doel) with all its versions, agreements and comments."""
+
+    id: str
+    child: str
+    versions: list[GoalVersion] = field(default_factory=list)
+    agreements: list[AgreementRecord] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def current(self) -> GoalVersion:
+        return self.versions[-1]
+
+    @property
+    def proposed_by(self) -> Proposer:
+        version = self.current.version
+        return next(v.changed_by for v in self.versions if v.version == version)
+
+    def agreements_for(self, version: int | None = None) -> list[AgreementRecord]:
+        version = self.current.version if version is None else version
+        return [a for a in self.agreements if a.agreement.version == version]
+
+
+@dataclass(frozen=True)
+class Afspraak:
+    """Who does what, by when — possibly for a goal."""
+
+    id: str
+    child: str
+    goal: str | None
+    who_kind: str  # "person" or "organisation"
+    who_id: str
+    who_label: str
+    what: str
+    due: date | None
+    status: str
+    clock: str
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True)
+class EvaluationMoment:
+    id: str
+    child: str
+    on: date
+    title: str
+    goals: tuple[str, ...]
+    participants: tuple[str, ...]
+
+
+@dataclass
+class ChildPlan:
+    """Everything of one child's plan that the family sees."""
+
+    child: str
+    goals: list[Goal]
+    afspraken: list[Afspraak]
+    moments: list[EvaluationMoment]
+    general_comments: list[Comment]
+
+    def goal(self, goal_id: str) -> Goal | None:
+        return next((g for g in self.goals if g.id == goal_id), None)
+
+    def upcoming_moments(self, today: date) -> list[EvaluationMoment]:
+        return [m for m in self.moments if m.on >= today]
+
+    def past_moments(self, today: date) -> list[EvaluationMoment]:
+        return [m for m in reversed(self.moments) if m.on < today]
+
+
+def _order(record: Record) -> tuple[str, str]:
+    return (record.clock, record.author)
+
+
+def _goal_version(record: Record) -> GoalVersion:
+    body = record.body
+    gas = body.get("gas")
+    return GoalVersion(
+        record_id=record.id, clock=record.clock, version=int(body.get("version", 1)),
+        status=GoalStatus(body["status"]), title=body["title"], strengths=body.get("strengths", ""),
+        life_domain=body["life_domain"] if body.get("life_domain") in LIFE_DOMAINS else "home",
+        gas=tuple(gas) if gas else None, changed_by=Proposer.from_body(body.get("by")),
+    )
+
+
+def _comment(record: Record) -> Comment:
+    body = record.body
+    return Comment(
+        record_id=record.id, clock=record.clock, goal=body.get("goal"), text=body["text"],
+        author=Proposer.from_body(body.get("by")), by_youth=bool(body.get("by_youth")),
+        is_question=bool(body.get("question")), is_review_note=record.kind == "review_note",
+    )
+
+
+def _agreement(record: Record) -> AgreementRecord:
+    body = record.body
+    role = DeciderRole(body["role"]) if body.get("role") else None
+    return AgreementRecord(
+        record_id=record.id, clock=record.clock, name=body.get("name", ""),
+        agreement=Agreement(person_id=body.get("person_id", ""), side=body["side"], role=role,
+                            agreed_on=date.fromisoformat(body["agreed_on"]), version=int(body["version"])),
+    )
+
+
+def _latest(records: Iterable[Record]) -> dict[str, Record]:
+    current: dict[str, Record] = {}
+    for record in sorted(records, key=_order):
+        current[record.body.get("item", record.id)] = record
+    return current
+
+
+def fold_child_plan(child_id: str, records: Iterable[Record]) -> ChildPlan:
+    """Build the child's plan from the family's records of the plan kinds."""
+    mine = sorted((r for r in records if r.subject == child_id), key=_order)
+    goals: dict[str, Goal] = {}
+    for record in mine:
+        if record.kind == "goal":
+            item = record.body["item"]
+            goals.setdefault(item, Goal(id=item, child=child_id)).versions.append(_goal_version(record))
+    general: list[Comment] = []
+    for record in mine:
+        if record.kind == "goal_agreement" and record.body.get("goal") in goals:
+            goals[record.body["goal"]].agreements.append(_agreement(record))
+        elif record.kind in ("comment", "review_note"):
+            comment = _comment(record)
+            (goals[comment.goal].comments if comment.goal in goals else general).append(comment)
+    afspraken = [
+        Afspraak(id=item, child=child_id, goal=r.body.get("goal"), who_kind=r.body["who"]["kind"],
+                 who_id=r.body["who"].get("id", ""), who_label=r.body["who"].get("label", ""),
+                 what=r.body["what"], due=date.fromisoformat(r.body["due"]) if r.body.get("due") else None,
+                 status=r.body.get("status", "open"), clock=r.clock)
+        for item, r in _latest(x for x in mine if x.kind == "agreement_item").items()
+    ]
+    moments = sorted(
+        (EvaluationMoment(id=item, child=child_id, on=date.fromisoformat(r.body["date"]),
+                          title=r.body.get("title", ""), goals=tuple(r.body.get("goals", ())),
+                          participants=tuple(r.body.get("participants", ())))
+         for item, r in _latest(x for x in mine if x.kind == "evaluation_moment").items()
+         if not r.body.get("cancelled")),
+        key=lambda m: m.on,
+    )
+    ordered_goals = sorted(goals.values(), key=lambda g: (_status_rank(g.current.status), g.versions[0].clock))
+    return ChildPlan(child=child_id, goals=ordered_goals, afspraken=afspraken, moments=moments,
+                     general_comments=general)
+
+
+def _status_rank(status: GoalStatus) -> int:
+    """Open questions first, then work in progress, then finished goals."""
+    return {GoalStatus.PROPOSED: 0, GoalStatus.AGREED: 1, GoalStatus.ACTIVE: 1}.get(status, 2)
+
+
+def afspraken_in_order(afspraken: Iterable[Afspraak], person_id: str, today: date) -> list[Afspraak]:
+    """Mine first, then overdue, then by due date; finished ones last."""
+    def key(a: Afspraak):
+        return (a.status != "open", a.who_id != person_id, not a.is_overdue(today), a.due or date.max, a.what)
+    return sorted(afspraken, key=key)

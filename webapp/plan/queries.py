@@ -1,0 +1,105 @@
+"""Reading and writing a child's plan. Each change is one encrypted family record."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from sync.clock import HybridClock
+from sync.record import new_record_id
+from webapp.crypto import NodeKey
+from webapp.db import transaction
+from webapp.plan.model import GOAL_KINDS, ChildPlan, Goal, fold_child_plan
+from webapp.plan.rules import GoalStatus, agreement_status, next_status_after_agreement, transition
+from webapp.records import add_record, family_records
+
+
+def load_child_plan(db: sqlite_utils.Database, keys: NodeKey, family_id: str, child_id: str) -> ChildPlan:
+    """The child's goals, afspraken, evaluation moments and comments as they stand now."""
+    return fold_child_plan(child_id, family_records(db, keys, family_id, kinds=GOAL_KINDS))
+
+
+class PlanWriter:
+    """Writes plan changes for one family on behalf of one author."""
+
+    def __init__(self, db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, family_id: str,
+                 author: dict[str, str]):
+        self.db, self.keys, self.hlc, self.family_id = db, keys, hlc, family_id
+        self.author = author  # {"side": "family"|"professional", "id": …, "name": …}
+
+    def _add(self, kind: str, child_id: str, body: dict[str, Any], record_id: str | None = None):
+        return add_record(self.db, self.keys, self.hlc, family_id=self.family_id, kind=kind,
+                          author=self.author["id"], subject=child_id, body=body, record_id=record_id)
+
+    def propose_goal(self, child_id: str, *, life_domain: str, title: str, strengths: str,
+                     gas: list[str] | None, record_id: str | None = None) -> str:
+        """A new goal, status voorgesteld; the record id is the goal's id (idempotent on replay)."""
+        record_id = record_id or new_record_id()
+        self._add("goal", child_id, {
+            "item": record_id, "version": 1, "status": GoalStatus.PROPOSED.value,
+            "life_domain": life_domain, "title": title, "strengths": strengths, "gas": gas, "by": self.author,
+        }, record_id=record_id)
+        return record_id
+
+    def _goal_record(self, goal: Goal, **changes: Any) -> None:
+        current = goal.current
+        body = {"item": goal.id, "version": current.version, "status": current.status.value,
+                "life_domain": current.life_domain, "title": current.title, "strengths": current.strengths,
+                "gas": list(current.gas) if current.gas else None, "by": self.author}
+        body.update(changes)
+        self._add("goal", goal.child, body)
+
+    def agree(self, goal: Goal, *, role: str | None, side: str, today: date, child_birth: date) -> GoalStatus:
+        """Record agreement with the current version; the goal becomes afgesproken once both sides agreed."""
+        with transaction(self.db):
+            self._add("goal_agreement", goal.child, {
+                "goal": goal.id, "version": goal.current.version, "side": side, "role": role,
+                "person_id": self.author["id"], "name": self.author["name"], "agreed_on": today.isoformat()})
+            refreshed = load_child_plan(self.db, self.keys, self.family_id, goal.child).goal(goal.id)
+            state = agreement_status(refreshed.current.version, refreshed.current.life_domain, child_birth, today,
+                                     [a.agreement for a in refreshed.agreements])
+            status = next_status_after_agreement(refreshed.current.status, state)
+            if status is not refreshed.current.status:
+                self._goal_record(refreshed, status=status.value)
+        return status
+
+    def change_status(self, goal: Goal, target: GoalStatus) -> None:
+        """Move the goal along its lifecycle; raises TransitionRefused for a step that is not allowed."""
+        transition(goal.current.status, target)
+        self._goal_record(goal, status=target.value)
+
+    def revise(self, goal: Goal, *, life_domain: str, title: str, strengths: str, gas: list[str] | None) -> None:
+        """A changed goal: the current version ends as bijgesteld, a new version is proposed for agreement."""
+        with transaction(self.db):
+            if goal.current.status is GoalStatus.ACTIVE:
+                self._goal_record(goal, status=GoalStatus.ADJUSTED.value)
+            self._goal_record(goal, version=goal.current.version + 1, status=GoalStatus.PROPOSED.value,
+                              life_domain=life_domain, title=title, strengths=strengths, gas=gas)
+
+    def comment(self, child_id: str, *, goal_id: str | None, text: str, by_youth: bool, question: bool,
+                record_id: str | None = None) -> None:
+        """A comment (or a question about a proposal) shown with its author's name."""
+        self._add("comment", child_id, {"goal": goal_id, "text": text, "by_youth": by_youth,
+                                        "question": question, "by": self.author}, record_id=record_id)
+
+    def review_note(self, child_id: str, *, goal_id: str | None, text: str) -> None:
+        """Terugkoppeling from a professional: kept beside the goal, never changing it."""
+        self._add("review_note", child_id, {"goal": goal_id, "text": text, "by": self.author})
+
+    def add_afspraak(self, child_id: str, *, goal_id: str | None, who: dict[str, str], what: str,
+                     due: date | None, record_id: str | None = None) -> str:
+        """A new afspraak: who does what, by when."""
+        record_id = record_id or new_record_id()
+        self._add("agreement_item", child_id, {
+            "item": record_id, "goal": goal_id, "who": who, "what": what,
+            "due": due.isoformat() if due else None, "status": "open", "by": self.author}, record_id=record_id)
+        return record_id
+
+    def change_afspraak_status(self, child_id: str, afspraak, status: str) -> None:
+        """Mark an afspraak done, cancelled or open again (a new record; the old one is history)."""
+        self._add("agreement_item", child_id, {
+            "item": afspraak.id, "goal": afspraak.goal,
+            "who": {"kind": afspraak.who_kind, "id": afspraak.who_id, "label": afspraak.who_label},
+            "what": afspraak.what, "due": afspraak.due.isoformat() if afspraak.due else None,
+            "status": status, "by": self.author})
