@@ -1,0 +1,217 @@
+"""Ons plan in the family space: goals, agreement, status, afspraken, comments, print."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from tests.conftest import Actions, csrf_token
+from webapp.db import connect, get_db
+from webapp.family.members import family_members
+from webapp.plan.queries import load_child_plan
+from webapp.records import get_meta, node_key
+
+
+def _ids(app):
+    with app.app_context():
+        db = get_db()
+        family_id = get_meta(db, "demo_family")
+        people = {p.name: p.id for p in family_members(db, node_key(), family_id)}
+    return family_id, people
+
+
+def _plan(app, child_name):
+    family_id, people = _ids(app)
+    with app.app_context():
+        return load_child_plan(get_db(), node_key(), family_id, people[child_name])
+
+
+def _goal_id(app, child_name, title_start):
+    return next(g.id for g in _plan(app, child_name).goals if g.current.title.startswith(title_start))
+
+
+def _post(client, page_url, action, **data):
+    return client.post(action, data={"csrf_token": csrf_token(client.get(page_url).get_data(as_text=True)), **data})
+
+
+def test_home_shows_regisseur_next_moment_goals_and_new_proposal(family_app, parent):
+    page = parent.get("/home").get_data(as_text=True)
+    assert "Karin Bos, Wijkteam Oost" in page
+    assert "Evaluatie van het plan" in page
+    assert "Sam slaapt door de week vóór 23.00 uur." in page and "Bezig" in page
+    assert "Nieuw voorstel van Karin Bos (Wijkteam Oost):" in page
+    assert "Te laat:" in page and "Afspraak maken met de huisarts over slapen." in page
+
+
+def test_parent_agreeing_to_the_regisseurs_school_goal_makes_it_agreed(family_app, parent):
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Sam", "Sam gaat elke schooldag")
+    url = f"/kind/{people['Sam']}/doel/{goal_id}"
+    assert "We wachten nog op:" in parent.get(url).get_data(as_text=True)
+    response = _post(parent, url, url + "/akkoord")
+    assert response.status_code == 303
+    page = parent.get(url).get_data(as_text=True)
+    assert "Het doel is nu afgesproken." in page and "Afgesproken" in page
+    agreement = _plan(family_app, "Sam").goal(goal_id).agreements_for()
+    assert {a.name for a in agreement} == {"Fatima de Vries", "Karin Bos (Wijkteam Oost)"}
+
+
+def test_youth_of_14_cannot_agree_to_a_school_goal_and_nothing_is_stored(family_app, youth):
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Sam", "Sam gaat elke schooldag")
+    url = f"/kind/{people['Sam']}/doel/{goal_id}"
+    assert "Ik ben akkoord met dit doel" not in youth.get(url).get_data(as_text=True)
+    response = _post(youth, url, url + "/akkoord")
+    assert response.status_code == 403
+    assert "Wie beslist, hangt af van de leeftijd" in response.get_data(as_text=True)
+    assert len(_plan(family_app, "Sam").goal(goal_id).agreements_for()) == 1  # only the regisseur's
+
+
+def test_parent_of_17_year_old_cannot_agree_to_her_work_goal(family_app, parent):
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Noor", "Noor vindt")
+    url = f"/kind/{people['Noor']}/doel/{goal_id}"
+    assert _post(parent, url, url + "/akkoord").status_code == 403
+
+
+def test_youth_cannot_open_a_siblings_plan_and_unknown_children_are_not_found(family_app, youth):
+    _, people = _ids(family_app)
+    assert youth.get(f"/kind/{people['Sam']}").status_code == 200
+    assert youth.get(f"/kind/{people['Noor']}").status_code == 403
+    assert youth.get(f"/kind/{people['Noor']}/afdrukken").status_code == 403
+    assert youth.get(f"/kind/{uuid.uuid4()}").status_code == 404
+    home = youth.get("/home").get_data(as_text=True)
+    assert "Plan van Sam" in home and "Plan van Noor" not in home and "Plan van Lotte" not in home
+
+
+def test_youth_proposes_a_goal_and_comments_in_her_own_voice(family_app):
+    client = family_app.test_client()
+    Actions(client).login("noor")
+    _, people = _ids(family_app)
+    url = f"/kind/{people['Noor']}/doel/nieuw"
+    response = _post(client, url, url, life_domain="leisure", title="Ik ga weer hockeyen.",
+                     strengths="Ik ben sportief.")
+    assert response.status_code == 303
+    goal_url = response.headers["Location"]
+    _post(client, goal_url, goal_url + "/reactie", text="Het liefst op zaterdag.", question="0")
+    page = client.get(goal_url).get_data(as_text=True)
+    assert "Voorgesteld" in page and "Voorgesteld door Noor." in page
+    assert "Het liefst op zaterdag." in page and "eigen stem" in page
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"life_domain": "school", "title": ""}, "Beschrijf wat er bereikt moet worden."),
+    ({"life_domain": "nonsense", "title": "Iets"}, "Ongeldige keuze."),
+    ({"life_domain": "school", "title": "x" * 501}, "Gebruik hoogstens 500 tekens."),
+    ({"life_domain": "school", "title": "Rekenen", "use_gas": "y", "gas_m2": "a"}, "Beschrijf dit niveau"),
+])
+def test_a_goal_with_bad_input_comes_back_with_values_kept(family_app, parent, data, message):
+    _, people = _ids(family_app)
+    url = f"/kind/{people['Lotte']}/doel/nieuw"
+    before = len(_plan(family_app, "Lotte").goals)
+    response = _post(parent, url, url, strengths="Lotte leest graag", **data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert "Lotte leest graag" in page
+    assert len(_plan(family_app, "Lotte").goals) == before
+
+
+def test_sending_the_same_proposal_twice_stores_it_once(family_app, parent):
+    _, people = _ids(family_app)
+    url = f"/kind/{people['Lotte']}/doel/nieuw"
+    client_id = str(uuid.uuid4())
+    for _ in range(2):
+        assert _post(parent, url, url, client_id=client_id, life_domain="school",
+                     title="Lotte leest elke dag 15 minuten.").status_code == 303
+    titles = [g.current.title for g in _plan(family_app, "Lotte").goals]
+    assert titles.count("Lotte leest elke dag 15 minuten.") == 1
+
+
+def test_status_moves_along_the_lifecycle_and_refuses_a_skip(family_app, parent):
+    _, people = _ids(family_app)
+    lotte = people["Lotte"]
+    url = f"/kind/{lotte}/doel/nieuw"
+    goal_url = _post(parent, url, url, life_domain="school", title="Lotte fietst zelf naar school.").headers["Location"]
+    skip = _post(parent, goal_url, goal_url + "/status", status="reached")
+    assert skip.status_code == 422 and "Deze status kan nu niet" in skip.get_data(as_text=True)
+    goal_id = goal_url.rsplit("/", 1)[1]
+    sleep_goal = _goal_id(family_app, "Lotte", "Lotte speelt")
+    done = _post(parent, f"/kind/{lotte}/doel/{sleep_goal}", f"/kind/{lotte}/doel/{sleep_goal}/status", status="reached")
+    assert done.status_code == 303
+    assert _plan(family_app, "Lotte").goal(sleep_goal).current.status.value == "reached"
+    assert _plan(family_app, "Lotte").goal(goal_id).current.status.value == "proposed"
+
+
+def test_status_change_by_htmx_returns_only_the_status_box(family_app, parent):
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Lotte", "Lotte speelt")
+    url = f"/kind/{people['Lotte']}/doel/{goal_id}"
+    token = csrf_token(parent.get(url).get_data(as_text=True))
+    response = parent.post(url + "/status", data={"status": "stopped"},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    assert body.lstrip().startswith('<div class="status-box" id="goal-status">') and "Gestopt" in body
+
+
+def test_changing_an_agreed_goal_makes_a_new_version_that_needs_agreement(family_app, parent):
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Sam", "Sam slaapt")
+    url = f"/kind/{people['Sam']}/doel/{goal_id}/wijzigen"
+    assert _post(parent, url, url, life_domain="health", title="Sam slaapt door de week vóór 22.30 uur.").status_code == 303
+    goal = _plan(family_app, "Sam").goal(goal_id)
+    assert goal.current.version == 2 and goal.current.status.value == "proposed"
+    assert [v.status.value for v in goal.versions][-2:] == ["adjusted", "proposed"]
+    assert goal.agreements_for() == []  # agreements of version 1 do not carry over
+    page = parent.get(f"/kind/{people['Sam']}/doel/{goal_id}").get_data(as_text=True)
+    assert "Versie 1" in page and "Versie 2" in page
+
+
+def test_afspraken_list_mine_first_and_mark_overdue(family_app, parent):
+    _, people = _ids(family_app)
+    page = parent.get(f"/kind/{people['Sam']}").get_data(as_text=True)
+    section = page[page.index('id="afspraken"'):]
+    first_card = section[section.index('<li class="card'):section.index("</li>")]
+    assert "Mijn afspraak" in first_card and "Te laat" in first_card
+
+
+def test_adding_an_afspraak_with_htmx_returns_the_refreshed_list(family_app, parent):
+    _, people = _ids(family_app)
+    url = f"/kind/{people['Sam']}"
+    token = csrf_token(parent.get(url).get_data(as_text=True))
+    response = parent.post(url + "/afspraken", headers={"HX-Request": "true", "X-CSRFToken": token},
+                           data={"what": "Samen een rooster maken", "who": f"person:{people['Sam']}",
+                                 "due": "", "goal": ""})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and body.lstrip().startswith('<section id="afspraken"')
+    assert "Samen een rooster maken" in body and "<html" not in body
+
+
+def test_an_afspraak_with_bad_input_keeps_what_was_typed(family_app, parent):
+    _, people = _ids(family_app)
+    url = f"/kind/{people['Sam']}"
+    response = _post(parent, url, url + "/afspraken", what="Rooster maken", who="", due="2001-01-01", goal="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Kies wie het doet." in page and "Kies een datum vanaf vandaag." in page
+    assert 'value="Rooster maken"' in page
+
+
+def test_goal_texts_are_not_stored_in_plaintext(family_app, parent):
+    _, people = _ids(family_app)
+    url = f"/kind/{people['Lotte']}/doel/nieuw"
+    _post(parent, url, url, life_domain="home", title="Lotte ruimt zelf haar kamer op.")
+    disk = b"".join(p.read_bytes() for p in family_app.config["ONSPLAN"].data_dir.rglob("*.sqlite3*"))
+    assert "Lotte ruimt zelf haar kamer op.".encode() not in disk
+    assert "slaapdagboek".encode() not in disk
+
+
+def test_print_view_holds_the_whole_plan(family_app, parent):
+    _, people = _ids(family_app)
+    page = parent.get(f"/kind/{people['Sam']}/afdrukken").get_data(as_text=True)
+    for text in ("Plan van Sam", "Sam gaat elke schooldag", "Een week lang een slaapdagboek bijhouden.",
+                 "Regisseur:", "Karin Bos", "Evaluatie van het plan"):
+        assert text in page, text
+    assert re.search(r'<button[^>]*data-print[^>]*hidden', page)

@@ -1,0 +1,92 @@
+"""Folding plan records into the plan a family sees; what is new since the last visit."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sync.record import Record
+from webapp.plan.changes import changes_since
+from webapp.plan.model import afspraken_in_order, fold_child_plan
+from webapp.plan.rules import GoalStatus
+
+TODAY = date(2026, 11, 23)
+FAMILY, CHILD = "fam", "child-1"
+MUM = {"side": "family", "id": "mum", "name": "Mum"}
+PRO = {"side": "professional", "id": "org", "name": "Karin"}
+
+
+def rec(record_id, kind, clock_ms, body, author="mum", subject=CHILD):
+    return Record(id=record_id, family_id=FAMILY, kind=kind, author=author,
+                  clock=f"{clock_ms:013d}-000000-n", subject=subject, body=body)
+
+
+def goal(record_id, item, clock_ms, status="proposed", version=1, title="Read", by=MUM):
+    return rec(record_id, "goal", clock_ms, {"item": item, "version": version, "status": status,
+                                             "life_domain": "school", "title": title, "by": by})
+
+
+def test_latest_record_of_a_goal_is_its_state_and_earlier_ones_its_history():
+    plan = fold_child_plan(CHILD, [goal("r2", "g", 2000, "agreed"), goal("r1", "g", 1000, "proposed")])
+    assert plan.goal("g").current.status is GoalStatus.AGREED
+    assert [v.record_id for v in plan.goal("g").versions] == ["r1", "r2"]
+
+
+def test_records_of_a_sibling_are_not_part_of_the_plan():
+    plan = fold_child_plan(CHILD, [goal("r1", "g", 1000), rec("r9", "goal", 900, goal("x", "h", 0).body, subject="child-2")])
+    assert [g.id for g in plan.goals] == ["g"]
+
+
+def test_agreements_attach_to_their_goal_and_version():
+    agreement = rec("a1", "goal_agreement", 1500, {"goal": "g", "version": 1, "side": "family", "role": "parent",
+                                                   "person_id": "mum", "name": "Mum", "agreed_on": "2026-11-01"})
+    plan = fold_child_plan(CHILD, [goal("r1", "g", 1000), agreement, goal("r2", "g", 2000, "proposed", version=2)])
+    assert plan.goal("g").agreements_for(1)[0].name == "Mum"
+    assert plan.goal("g").agreements_for() == []  # the current version is 2
+
+
+def test_proposals_come_first_and_finished_goals_last():
+    plan = fold_child_plan(CHILD, [goal("a", "done", 1000, "reached"), goal("b", "busy", 1100, "active"),
+                                   goal("c", "new", 1200, "proposed")])
+    assert [g.id for g in plan.goals] == ["new", "busy", "done"]
+
+
+def _afspraak(item, who, due, status="open", clock_ms=1000):
+    return rec(item, "agreement_item", clock_ms, {"item": item, "who": {"kind": "person", "id": who, "label": who},
+                                                  "what": item, "due": due.isoformat() if due else None,
+                                                  "status": status})
+
+
+def test_my_open_afspraken_come_first_then_overdue_then_by_date():
+    plan = fold_child_plan(CHILD, [
+        _afspraak("other-late", "dad", TODAY - timedelta(days=2)),
+        _afspraak("mine-later", "mum", TODAY + timedelta(days=9)),
+        _afspraak("other-soon", "dad", TODAY + timedelta(days=1)),
+        _afspraak("mine-done", "mum", TODAY - timedelta(days=5), status="done"),
+    ])
+    order = [a.id for a in afspraken_in_order(plan.afspraken, "mum", TODAY)]
+    assert order == ["mine-later", "other-late", "other-soon", "mine-done"]
+
+
+def test_a_done_afspraak_is_never_overdue():
+    plan = fold_child_plan(CHILD, [_afspraak("x", "mum", TODAY - timedelta(days=3), status="done")])
+    assert not plan.afspraken[0].is_overdue(TODAY)
+
+
+def test_new_since_last_visit_lists_others_proposals_feedback_and_due_afspraken():
+    records = [
+        goal("old", "g-old", 1_000, by=PRO, title="Old proposal"),
+        goal("new", "g-new", 5_000, by=PRO, title="New proposal"),
+        goal("mine", "g-mine", 6_000, by=MUM, title="My own proposal"),
+        rec("n1", "review_note", 7_000, {"goal": "g-old", "text": "Going well", "by": PRO}, author="org"),
+        _afspraak("due", "mum", TODAY + timedelta(days=3)),
+        _afspraak("far", "mum", TODAY + timedelta(days=30)),
+        _afspraak("late", "dad", TODAY - timedelta(days=1)),
+    ]
+    changes = changes_since(fold_child_plan(CHILD, records), "mum", since_ms=2_000, today=TODAY)
+    assert {(c.kind, c.text) for c in changes} == {
+        ("proposal", "New proposal"), ("review_note", "Old proposal"), ("due", "due"), ("overdue", "late")}
+
+
+def test_first_visit_shows_everything_waiting():
+    changes = changes_since(fold_child_plan(CHILD, [goal("old", "g-old", 1_000, by=PRO, title="Old")]),
+                            "mum", since_ms=None, today=TODAY)
+    assert [c.kind for c in changes] == ["proposal"]
