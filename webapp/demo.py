@@ -13,6 +13,7 @@ from flask import Flask
 from webapp.auth import queries
 from webapp.auth.professionals import add_professional
 from webapp.auth.passwords import hash_password
+from webapp.consent.demo import seed_demo_consent
 from webapp.db import get_db, transaction, utcnow
 from webapp.family.invitations import issue_invitation
 from webapp.family.members import add_member
@@ -67,6 +68,7 @@ def seed_family(app: Flask) -> DemoLogins:
             with transaction(db):
                 family_id = create_family(db, keys)
                 _seed_family_members(db, keys, hlc, family_id, today)
+                seed_demo_consent(db, keys, hlc, family_id, today)
                 new_family = create_family(db, keys)
                 set_meta(db, "demo_family", family_id)
                 set_meta(db, "demo_new_family", new_family)

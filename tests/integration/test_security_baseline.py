@@ -103,3 +103,12 @@ def test_language_switch_is_remembered_and_only_redirects_locally(actions, clien
     assert "Sign in to see the plan of your family." in client.get("/inloggen").get_data(as_text=True)
     evil = actions.post_form("/inloggen", "/taal", language="nl", next="//evil.example/")
     assert evil.headers["Location"] == "/"
+
+
+def test_static_assets_are_compressed_but_pages_are_not(parent):
+    accept = {"Accept-Encoding": "gzip, br"}
+    script = parent.get("/static/js/htmx-2.0.11.min.js", headers=accept)
+    assert script.headers.get("Content-Encoding") in ("gzip", "br")
+    assert len(script.get_data()) < 25_000
+    page = parent.get("/home", headers=accept)
+    assert "Content-Encoding" not in page.headers  # a page with a CSRF token is never compressed (BREACH)
