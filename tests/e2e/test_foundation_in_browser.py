@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pyotp
 from playwright.sync_api import expect
@@ -42,6 +43,14 @@ def test_every_family_page_has_no_accessibility_violations(page, family_server):
         assert_accessible(page)
     page.get_by_role("button", name="Kind toevoegen").click()  # errors on the family page
     expect(page.get_by_text("Vul de voornaam in.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Voornaam").fill("Mees")
+    page.get_by_label("Geboortedatum").fill(f"{date.today().year - 13}-01-01")
+    page.get_by_role("button", name="Kind toevoegen").click()
+    expect(page.get_by_text("Mees is toegevoegd aan je gezin.")).to_be_visible()
+    page.get_by_label("Wie wil je uitnodigen?").select_option(label="Mees")
+    page.get_by_role("button", name="Uitnodigingscode maken").click()
+    expect(page.get_by_text("Uitnodigingscode voor Mees:")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="English").click()
     assert_accessible(page)

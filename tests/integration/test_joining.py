@@ -134,3 +134,22 @@ def _member_id(app, name: str) -> str:
 def _code_on(page: str) -> str:
     import re
     return re.search(r'<p class="code" lang="en">([A-Z0-9-]+)</p>', page).group(1)
+
+
+def test_a_youth_of_13_joins_and_sees_only_their_own_plan(family_app, parent):
+    from datetime import date
+    page = parent.get("/gezin").get_data(as_text=True)
+    birth = date.today().replace(year=date.today().year - 13, month=1, day=1).isoformat()
+    parent.post("/gezin/kind", data={"csrf_token": csrf_token(page), "child-name": "Mees",
+                                     "child-birth_date": birth, "child-school_stage": "vo"})
+    page = parent.get("/gezin").get_data(as_text=True)
+    response = parent.post("/gezin/uitnodigen", data={"csrf_token": csrf_token(page),
+                                                     "person_id": _person_id(page, "Mees")})
+    code = _code_on(response.get_data(as_text=True))
+    mees = family_app.test_client()
+    assert _join(mees, code, login="mees", password="mees zijn zin!", password_again="mees zijn zin!").status_code == 303
+    home = mees.get("/home").get_data(as_text=True)
+    assert "Hallo Mees" in home and "Plan van Mees" in home
+    assert "Plan van Sam" not in home and "Plan van Lotte" not in home
+    assert mees.get("/gezin").status_code == 200
+    assert "Uitnodigingscode maken" not in mees.get("/gezin").get_data(as_text=True)
