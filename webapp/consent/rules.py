@@ -159,6 +159,16 @@ def _supersedes(candidate: ConsentDecision, current: ConsentDecision) -> bool:
     return current.granted and not candidate.granted
 
 
+def current_decisions(
+    birth_date: date,
+    domain: Domain,
+    decisions: Iterable[ConsentDecision],
+    day: date,
+) -> list[ConsentDecision]:
+    """Each decider's latest decision that counts on `day` (a no wins among concurrent ones)."""
+    return _latest_per_person(d for d in decisions if _counts(d, birth_date, domain, day))
+
+
 def sharing_state(
     birth_date: date,
     domain: Domain,
@@ -167,8 +177,7 @@ def sharing_state(
 ) -> SharingState:
     """Combine consent decisions for one organisation and kind into a sharing state."""
     required = who_decides(birth_date, domain, day).required
-    counting = [d for d in decisions if _counts(d, birth_date, domain, day)]
-    latest = _latest_per_person(counting)
+    latest = current_decisions(birth_date, domain, decisions, day)
 
     standing_noes = [d for d in latest if not d.granted]
     if standing_noes:

@@ -1,6 +1,206 @@
-"""Toestemming: consent pages of the family space."""
+"""Toestemming: consent pages of the family space.
+
+Every view starts with an access helper: a child of another family or an organisation
+that is not involved is a 404; a youth looking at a sibling gets a 403 that says why.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from sync.record import new_record_id
+from webapp.auth import family_required
+from webapp.consent import texts
+from webapp.consent.access import counting_decisions, decider_role, domain_of
+from webapp.consent.forms import DecisionForm, PeriodForm
+from webapp.consent.period import Period
+from webapp.consent.notices import consent_notices
+from webapp.consent.outlook import Choice, NotDecider, refusal_of_grant, why_not_decider
+from webapp.consent.overview import KindCard, Viewer, kind_card, kind_from_slug, kinds_for, organisation_cards
+from webapp.consent.rules import DeciderRole, InfoKind
+from webapp.consent.store import access_events, load_consent_facts, record_decision
+from webapp.db import get_db
+from webapp.errors import request_id
+from webapp.family.members import Person, family_members
+from webapp.plan.involved import Involved, involved_for_child
+from webapp.records import clock, get_record, node_key
+from webapp.render import render
 
 bp = Blueprint("consent", __name__)
+
+
+def _today() -> date:
+    return current_app.config["ONSPLAN"].today()
+
+
+def _refusal(status: int, title: str, text: str, child: Person | None = None):
+    """A page that says plainly why a request was refused; nothing was stored."""
+    return render("consent/refused.html", status=status, title=title, text=text, child=child,
+                  error_status=status, request_id=request_id())
+
+
+def _visible_children(members: list[Person]) -> list[Person]:
+    """The children whose consent this member may see: all for a parent, only themself for a youth."""
+    children = [p for p in members if p.is_child and p.birth_date is not None]
+    if current_user.role == "youth":
+        children = [p for p in children if p.id == current_user.person_id]
+    return children
+
+
+def _child_or_abort(child_id: str) -> tuple[list[Person], Person]:
+    """The family and the child; 404 when it is no child of this family, 403 for a youth's sibling."""
+    members = family_members(get_db(), node_key(), current_user.family_id)
+    child = next((p for p in members if p.id == child_id and p.is_child and p.birth_date), None)
+    if child is None or child.birth_date > _today():
+        abort(404)
+    if current_user.role == "youth" and child.id != current_user.person_id:
+        abort(_refusal(403, _("You cannot decide this"), texts.not_decider_text(NotDecider.OTHER_CHILD, child.name)))
+    return members, child
+
+
+@dataclass(frozen=True)
+class Target:
+    """One child, organisation and kind of information a decision is about."""
+
+    members: list[Person]
+    child: Person
+    involved: Involved
+    kind: InfoKind
+
+
+def _target_or_abort(child_id: str, organisation_id: str, kind_slug: str) -> Target:
+    """The child, involved organisation and kind; 404 when the organisation or kind is unknown for this child."""
+    members, child = _child_or_abort(child_id)
+    involved = next((i for i in involved_for_child(get_db(), node_key(), current_user.family_id, child.id)
+                     if i.organisation_id == organisation_id), None)
+    kind = kind_from_slug(kind_slug)
+    if involved is None or kind is None or kind not in kinds_for(child, _today()):
+        abort(404)
+    return Target(members, child, involved, kind)
+
+
+def _viewer(members: list[Person], child: Person) -> Viewer:
+    return Viewer(current_user.person_id, decider_role(current_user.role, current_user.person_id, members, child))
+
+
+def _card(target: Target) -> KindCard:
+    facts = load_consent_facts(get_db(), node_key(), current_user.family_id)
+    return kind_card(facts, target.members, target.child, target.involved, target.kind,
+                     _viewer(target.members, target.child), _today())
+
+
+def _back_to_card(target: Target):
+    return redirect(url_for("consent.child", child_id=target.child.id,
+                            _anchor=f"org-{target.involved.organisation_id}"), 303)
+
+
+@bp.get("/toestemming")
+@family_required
+def index():
+    """Start of consent: what waits for this person, and a link per child."""
+    db, keys = get_db(), node_key()
+    members = family_members(db, keys, current_user.family_id)
+    return render("consent/index.html", children=_visible_children(members), today=_today(),
+                  consent_notices=consent_notices(db, keys, current_user, _today()))
+
+
+@bp.get("/toestemming/<child_id>")
+@family_required
+def child(child_id: str):
+    """A child's consent page: a card per organisation, a state and a button per kind of information."""
+    members, child = _child_or_abort(child_id)
+    db, keys = get_db(), node_key()
+    cards = organisation_cards(load_consent_facts(db, keys, current_user.family_id), members, child,
+                               involved_for_child(db, keys, current_user.family_id, child.id),
+                               _viewer(members, child), _today())
+    return render("consent/child.html", "consent/_cards.html", child=child, cards=cards, new_id=new_record_id,
+                  texts=texts)
+
+
+@bp.post("/toestemming/<child_id>/<organisation_id>/<kind_slug>")
+@family_required
+def decide(child_id: str, organisation_id: str, kind_slug: str):
+    """Give (answer=yes) or withdraw (answer=no) consent; 403 when this person may not decide, 409 when
+    another person's no stands in the way of a yes, 422 for an incomplete form. A refusal stores nothing."""
+    target = _target_or_abort(child_id, organisation_id, kind_slug)
+    child, today = target.child, _today()
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        return _refusal(422, _("Something in the request was not right"), str(errors[0]), child)
+    db, keys = get_db(), node_key()
+    if form.decision_id.data and get_record(db, keys, current_user.family_id, form.decision_id.data):
+        return _back_to_card(target)  # the same form sent again: it is stored already
+    domain = domain_of(target.involved)
+    role = decider_role(current_user.role, current_user.person_id, target.members, child)
+    reason = why_not_decider(role, child.birth_date, domain, today)
+    if reason is not None:
+        return _refusal(403, _("You cannot decide this"),
+                        _("%(reason)s Nothing was saved.", reason=texts.not_decider_text(reason, child.name)), child)
+    granted = form.answer.data == "yes"
+    if granted:
+        facts = load_consent_facts(db, keys, current_user.family_id)
+        decisions = counting_decisions(facts.decisions_about(child.id, organisation_id, target.kind),
+                                       target.members, child)
+        blocker = refusal_of_grant(current_user.person_id, child.birth_date, domain, decisions, today)
+        if blocker is not None:
+            name = next((p.name for p in target.members if p.id == blocker), "?")
+            return _refusal(409, _("This cannot be shared now"),
+                            _("%(name)s does not want to share this. Only %(name)s can change that. "
+                              "Nothing was saved.", name=name), child)
+    assert role is not None  # why_not_decider answers NO_GEZAG for None
+    record_decision(db, keys, clock(), family_id=current_user.family_id, child_id=child.id,
+                    organisation_id=organisation_id, organisation=target.involved.organisation, kind=target.kind,
+                    person_id=current_user.person_id, role=role, granted=granted, decided_on=today,
+                    record_id=form.decision_id.data or None)
+    return _back_to_card(target)
+
+
+@bp.get("/toestemming/<child_id>/<organisation_id>/<kind_slug>/stoppen")
+@family_required
+def confirm_withdrawal(child_id: str, organisation_id: str, kind_slug: str):
+    """Ask before sharing stops, and say what stops and from when; back to the page when nothing is shared."""
+    target = _target_or_abort(child_id, organisation_id, kind_slug)
+    card = _card(target)
+    if Choice.WITHDRAW not in card.outlook.choices:
+        return _back_to_card(target)
+    return render("consent/confirm.html", "consent/_confirm.html", child=target.child, involved=target.involved,
+                  card=card, today=_today(), new_id=new_record_id, texts=texts)
+
+
+@bp.get("/toestemming/<child_id>/geschiedenis")
+@family_required
+def history(child_id: str):
+    """Every consent decision about a child, newest first, and the legal bases; nothing is ever removed."""
+    members, child = _child_or_abort(child_id)
+    facts = load_consent_facts(get_db(), node_key(), current_user.family_id)
+    decisions = [d for d in reversed(facts.decisions) if d.child_id == child.id]
+    legal_bases = [b for b in facts.legal_bases if b.basis.child_id == child.id]
+    return render("consent/history.html", child=child, decisions=decisions, legal_bases=legal_bases,
+                  names={p.id: p.name for p in members}, texts=texts, YOUTH=DeciderRole.YOUTH)
+
+
+@bp.get("/wie-keek-mee")
+@family_required
+def access_overview():
+    """Who looked at what: when, who, organisation, role, which information and on which basis, by period.
+
+    Bad dates give 422 and the messages; the list is then not shown."""
+    db, keys = get_db(), node_key()
+    members = family_members(db, keys, current_user.family_id)
+    children = {p.id: p for p in _visible_children(members)}
+    form = PeriodForm(formdata=request.args)
+    valid = form.validate()
+    period = form.period if valid else Period()
+    events = [e for e in access_events(db, keys, current_user.family_id)
+              if e.child_id in children and period.contains(texts.local_day(e.at))]
+    emergencies = [e for e in load_consent_facts(db, keys, current_user.family_id).emergencies
+                   if e.exception.child_id in children
+                   and period.overlaps(e.exception.recorded_on, e.exception.ends_on)]
+    return render("consent/access.html", status=200 if valid else 422, form=form, valid=valid, events=events,
+                  emergencies=sorted(emergencies, key=lambda e: e.exception.recorded_on, reverse=True),
+                  children=children, texts=texts)

@@ -1,0 +1,218 @@
+"""Consent records of a family: decisions, legal bases, emergency exceptions and access events.
+
+Every one is a family record (see ``webapp.records``): encrypted with the family's key,
+never deleted; the list of records is the history. The subject of each is the child.
+
+Record kinds and their bodies:
+
+- ``consent_decision`` (author: the deciding person's id):
+  ``{organisation_id, organisation, kind, granted, role, decided_on}``
+- ``legal_basis`` (author: who recorded it, e.g. a professional id on the hub):
+  ``{item, organisation_id, organisation, kind, ground, starts_on, ends_on}``
+- ``emergency_access`` (author: the professional's id):
+  ``{item, organisation_id, organisation, kind, reason, professional, role, recorded_on, ends_on}``
+- ``access_event`` (author: the hub or professional that read):
+  ``{organisation_id, organisation, professional, role, kind, basis, at}``
+
+``kind`` is an ``InfoKind`` value, ``role`` of a decision a ``DeciderRole`` value, ``basis`` a
+``Basis`` value; dates are ISO dates and ``at`` an ISO timestamp in UTC. A legal basis or
+emergency exception can get a new version later (same ``item``), for example to end it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import sqlite_utils
+
+from sync.clock import HybridClock
+from sync.record import Record
+from webapp.consent.rules import (
+    Basis,
+    ConsentDecision,
+    DeciderRole,
+    EmergencyException,
+    InfoKind,
+    LegalBasis,
+)
+from webapp.crypto import NodeKey
+from webapp.records import add_record, family_records, latest_versions
+
+LEGAL_GROUNDS = ("jeugdbescherming", "court_order", "legal_duty")
+_FACT_KINDS = ("consent_decision", "legal_basis", "emergency_access")
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """A consent decision with what it is about."""
+
+    child_id: str
+    organisation_id: str
+    organisation: str  # the name when the decision was taken
+    kind: InfoKind
+    decision: ConsentDecision
+
+
+@dataclass(frozen=True)
+class StoredLegalBasis:
+    basis: LegalBasis
+    organisation: str
+
+
+@dataclass(frozen=True)
+class StoredEmergency:
+    exception: EmergencyException
+    organisation: str
+    professional: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    """One time a professional looked at a child's information."""
+
+    id: str
+    child_id: str
+    organisation_id: str
+    organisation: str
+    professional: str
+    role: str
+    kind: InfoKind
+    basis: Basis
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ConsentFacts:
+    """Everything that decides who may read what, for one family."""
+
+    decisions: tuple[StoredDecision, ...]
+    legal_bases: tuple[StoredLegalBasis, ...]
+    emergencies: tuple[StoredEmergency, ...]
+
+    def decisions_about(self, child_id: str, organisation_id: str, kind: InfoKind) -> list[StoredDecision]:
+        """The decisions of one child, organisation and kind, oldest first."""
+        return [d for d in self.decisions
+                if (d.child_id, d.organisation_id, d.kind) == (child_id, organisation_id, kind)]
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _decision(record: Record) -> StoredDecision:
+    body = record.body
+    return StoredDecision(
+        child_id=record.subject or "", organisation_id=body["organisation_id"],
+        organisation=body.get("organisation", ""), kind=InfoKind(body["kind"]),
+        decision=ConsentDecision(decision_id=record.id, person_id=record.author, role=DeciderRole(body["role"]),
+                                 granted=bool(body["granted"]), decided_on=date.fromisoformat(body["decided_on"]),
+                                 clock=record.clock),
+    )
+
+
+def _legal_basis(record: Record) -> StoredLegalBasis:
+    body = record.body
+    basis = LegalBasis(organisation_id=body["organisation_id"], child_id=record.subject or "",
+                       kind=InfoKind(body["kind"]), ground=body["ground"],
+                       starts_on=date.fromisoformat(body["starts_on"]), ends_on=_day(body.get("ends_on")))
+    return StoredLegalBasis(basis, body.get("organisation", ""))
+
+
+def _emergency(record: Record) -> StoredEmergency:
+    body = record.body
+    exception = EmergencyException(organisation_id=body["organisation_id"], child_id=record.subject or "",
+                                   kind=InfoKind(body["kind"]), reason=body["reason"],
+                                   recorded_on=date.fromisoformat(body["recorded_on"]),
+                                   ends_on=date.fromisoformat(body["ends_on"]))
+    return StoredEmergency(exception, body.get("organisation", ""), body.get("professional", ""),
+                           body.get("role", ""))
+
+
+def load_consent_facts(db: sqlite_utils.Database, keys: NodeKey, family_id: str) -> ConsentFacts:
+    """All consent decisions, legal bases (latest versions) and emergency exceptions of a family."""
+    records = family_records(db, keys, family_id, kinds=_FACT_KINDS)
+    by_kind: dict[str, list[Record]] = {kind: [] for kind in _FACT_KINDS}
+    for record in records:
+        by_kind[record.kind].append(record)
+    return ConsentFacts(
+        decisions=tuple(_decision(r) for r in by_kind["consent_decision"]),
+        legal_bases=tuple(_legal_basis(r) for r in latest_versions(by_kind["legal_basis"]).values()),
+        emergencies=tuple(_emergency(r) for r in latest_versions(by_kind["emergency_access"]).values()),
+    )
+
+
+def record_decision(
+    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
+    organisation_id: str, organisation: str, kind: InfoKind, person_id: str, role: DeciderRole,
+    granted: bool, decided_on: date, record_id: str | None = None,
+) -> Record:
+    """Store one yes or no. The caller checked that this person may decide on `decided_on`."""
+    body = {"organisation_id": organisation_id, "organisation": organisation, "kind": kind.value,
+            "granted": granted, "role": role.value, "decided_on": decided_on.isoformat()}
+    return add_record(db, keys, hlc, family_id=family_id, kind="consent_decision", author=person_id,
+                      subject=child_id, body=body, record_id=record_id)
+
+
+def record_legal_basis(
+    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
+    organisation_id: str, organisation: str, kind: InfoKind, ground: str, starts_on: date,
+    ends_on: date | None = None, author: str, item: str | None = None, record_id: str | None = None,
+) -> Record:
+    """Store (or with `item`, change) a legal basis; raises ValueError for an unknown ground or bad dates."""
+    if ground not in LEGAL_GROUNDS:
+        raise ValueError(f"a legal basis needs one of the grounds {', '.join(LEGAL_GROUNDS)}")
+    LegalBasis(organisation_id, child_id, kind, ground, starts_on, ends_on)  # validates the dates
+    body = {"organisation_id": organisation_id, "organisation": organisation, "kind": kind.value,
+            "ground": ground, "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat() if ends_on else None}
+    if item:
+        body["item"] = item
+    return add_record(db, keys, hlc, family_id=family_id, kind="legal_basis", author=author,
+                      subject=child_id, body=body, record_id=record_id)
+
+
+def record_emergency(
+    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
+    organisation_id: str, organisation: str, kind: InfoKind, reason: str, professional: str, role: str,
+    recorded_on: date, ends_on: date | None = None, author: str, record_id: str | None = None,
+) -> Record:
+    """Store a professional's emergency exception; raises ValueError without a written reason.
+
+    Without `ends_on` the exception holds for the day it was recorded only.
+    """
+    exception = EmergencyException.create(organisation_id, child_id, kind, reason, recorded_on,
+                                          ends_on or recorded_on)
+    body = {"organisation_id": organisation_id, "organisation": organisation, "kind": kind.value,
+            "reason": exception.reason, "professional": professional, "role": role,
+            "recorded_on": exception.recorded_on.isoformat(), "ends_on": exception.ends_on.isoformat()}
+    return add_record(db, keys, hlc, family_id=family_id, kind="emergency_access", author=author,
+                      subject=child_id, body=body, record_id=record_id)
+
+
+def record_access_event(
+    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
+    organisation_id: str, organisation: str, professional: str, role: str, kind: InfoKind, basis: Basis,
+    at: datetime, author: str, record_id: str | None = None,
+) -> Record:
+    """Store that a professional looked at a child's information; `at` must carry a time zone."""
+    if at.tzinfo is None:
+        raise ValueError("an access event needs a time with a time zone")
+    body = {"organisation_id": organisation_id, "organisation": organisation, "professional": professional,
+            "role": role, "kind": kind.value, "basis": basis.value,
+            "at": at.astimezone(timezone.utc).isoformat(timespec="seconds")}
+    return add_record(db, keys, hlc, family_id=family_id, kind="access_event", author=author,
+                      subject=child_id, body=body, record_id=record_id)
+
+
+def access_events(db: sqlite_utils.Database, keys: NodeKey, family_id: str) -> list[AccessEvent]:
+    """Every access event of the family, newest first."""
+    events = []
+    for record in family_records(db, keys, family_id, kinds=["access_event"]):
+        body = record.body
+        events.append(AccessEvent(
+            id=record.id, child_id=record.subject or "", organisation_id=body["organisation_id"],
+            organisation=body.get("organisation", ""), professional=body.get("professional", ""),
+            role=body.get("role", ""), kind=InfoKind(body["kind"]), basis=Basis(body["basis"]),
+            at=datetime.fromisoformat(body["at"])))
+    return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
