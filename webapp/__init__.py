@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask, role: str) -> None:
     if role == "family":
         from webapp.auth.family_views import bp as auth_bp
         from webapp.consent.views import bp as consent_bp
+        from webapp.evaluation.views import bp as evaluation_bp
         from webapp.family.views import bp as family_bp
         from webapp.home.views import family_bp as home_bp
         from webapp.plan.views import bp as plan_bp
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask, role: str) -> None:
         app.register_blueprint(family_bp)
         app.register_blueprint(plan_bp)
         app.register_blueprint(consent_bp)
+        app.register_blueprint(evaluation_bp)
     else:
         from webapp.auth.hub_views import bp as auth_bp
         from webapp.home.views import hub_bp as home_bp

@@ -15,6 +15,7 @@ from webapp.auth.professionals import add_professional
 from webapp.auth.passwords import hash_password
 from webapp.consent.demo import seed_demo_consent
 from webapp.db import get_db, transaction, utcnow
+from webapp.evaluation.demo import seed_demo_evaluations
 from webapp.family.invitations import issue_invitation
 from webapp.family.members import add_member
 from webapp.plan.queries import PlanWriter, load_child_plan
@@ -162,9 +163,16 @@ def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sa
                                         due=today - timedelta(days=3))
     writer(family(fatima)).add_afspraak(sam.id, goal_id=sleep, who={"kind": "person", "id": sam.id, "label": sam.name},
                                         what="Een week lang een slaapdagboek bijhouden.", due=today + timedelta(days=6))
-    _moment(db, keys, hlc, family_id, sam.id, today + timedelta(days=21), "Evaluatie van het plan", [school, sleep],
+    # Sam's next moment is open for answers now (see webapp/evaluation/rules.py); at the two earlier
+    # moments Fatima and Sam already answered, so the results page shows progress over time.
+    _moment(db, keys, hlc, family_id, sam.id, today + timedelta(days=7), "Evaluatie van het plan", [school, sleep],
             ["Fatima de Vries", "Sam", "Karin Bos (Wijkteam Oost)", "Tom Jansen (Het Baken College)"])
-    _moment(db, keys, hlc, family_id, sam.id, today - timedelta(days=60), "Start van de ondersteuning", [], [])
+    earlier = [_moment(db, keys, hlc, family_id, sam.id, today - timedelta(days=60), "Start van de ondersteuning",
+                       [school, sleep], []),
+               _moment(db, keys, hlc, family_id, sam.id, today - timedelta(days=30), "Tussenevaluatie", [school, sleep],
+                       ["Fatima de Vries", "Sam", "Karin Bos (Wijkteam Oost)"])]
+    seed_demo_evaluations(db, keys, hlc, family_id, fatima=fatima, sam=sam, moment_ids=earlier, school=school,
+                          sleep=sleep)
 
     # Lotte (9): a goal in progress, agreed by a parent and the regisseur.
     friends = writer(family(fatima)).propose_goal(
@@ -176,7 +184,7 @@ def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sa
     writer(karin).add_afspraak(lotte.id, goal_id=friends, who={"kind": "organisation", "id": karin["id"],
                                                                "label": "Wijkteam Oost (regisseur)"},
                                what="Een sportclub zoeken bij Lotte in de buurt.", due=today + timedelta(days=10))
-    _moment(db, keys, hlc, family_id, lotte.id, today + timedelta(days=35), "Evaluatie", [friends],
+    _moment(db, keys, hlc, family_id, lotte.id, today + timedelta(days=10), "Evaluatie", [friends],
             ["Fatima de Vries", "Lotte", "Karin Bos (Wijkteam Oost)"])
 
     # Noor (17): her own proposal, waiting for the regisseur; her own comment.
@@ -191,10 +199,12 @@ def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sa
                                       what="Drie sollicitatiebrieven sturen.", due=today + timedelta(days=12))
 
 
-def _moment(db, keys, hlc, family_id, child_id, on: date, title: str, goals: list[str], participants: list[str]):
+def _moment(db, keys, hlc, family_id, child_id, on: date, title: str, goals: list[str], participants: list[str]) -> str:
+    item = new_record_id()
     add_record(db, keys, hlc, family_id=family_id, kind="evaluation_moment", author=ORGANISATIONS[0][0],
-               subject=child_id, body={"item": new_record_id(), "date": on.isoformat(), "title": title,
+               subject=child_id, body={"item": item, "date": on.isoformat(), "title": title,
                                        "goals": goals, "participants": participants})
+    return item
 
 
 def seed_hub(app: Flask) -> DemoLogins:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from webapp.auth import family_required, professional_required, queries
 from webapp.consent.notices import consent_notices
 from webapp.db import get_db
+from webapp.evaluation.rules import is_open
 from webapp.family.members import family_members
 from webapp.plan import labels
 from webapp.plan.access import visible_children
@@ -48,6 +49,7 @@ def index():
             "child": child, "plan": plan,
             "regisseur": next((i for i in involved if i.is_regisseur and child.id in i.children), None),
             "next_moment": upcoming[0] if upcoming else None,
+            "open_evaluations": [m for m in plan.moments if is_open(m.on, m.closed, today)],
             "changes": changes_since(plan, current_user.person_id, since_ms, today),
         })
     return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,

@@ -117,6 +117,8 @@ class EvaluationMoment:
     title: str
     goals: tuple[str, ...]
     participants: tuple[str, ...]
+    closing: bool = False  # the closing evaluation at the end of the trajectory
+    closed: bool = False   # the regisseur closed it: no more answers (see webapp/evaluation/rules.py)
 
 
 @dataclass
@@ -205,7 +207,8 @@ def fold_child_plan(child_id: str, records: Iterable[Record]) -> ChildPlan:
     moments = sorted(
         (EvaluationMoment(id=item, child=child_id, on=date.fromisoformat(r.body["date"]),
                           title=r.body.get("title", ""), goals=tuple(r.body.get("goals", ())),
-                          participants=tuple(r.body.get("participants", ())))
+                          participants=tuple(r.body.get("participants", ())),
+                          closing=bool(r.body.get("closing")), closed=bool(r.body.get("closed")))
          for item, r in _latest(x for x in mine if x.kind == "evaluation_moment").items()
          if not r.body.get("cancelled")),
         key=lambda m: m.on,

@@ -1,0 +1,1 @@
+"""Evaluatie: questionnaires at evaluation moments, answers per family member, results over time."""
