@@ -215,3 +215,16 @@ def test_print_view_holds_the_whole_plan(family_app, parent):
                  "Regisseur:", "Karin Bos", "Evaluatie van het plan"):
         assert text in page, text
     assert re.search(r'<button[^>]*data-print[^>]*hidden', page)
+
+
+def test_a_refused_status_change_by_htmx_explains_itself_inside_the_status_box(family_app, parent):
+    _, people = _ids(family_app)
+    lotte = people["Lotte"]
+    url = f"/kind/{lotte}/doel/nieuw"
+    goal_url = _post(parent, url, url, life_domain="school", title="Lotte leert klokkijken.").headers["Location"]
+    token = csrf_token(parent.get(goal_url).get_data(as_text=True))
+    response = parent.post(goal_url + "/status", data={"status": "reached"},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert body.lstrip().startswith('<div class="status-box"') and "Deze status kan nu niet" in body

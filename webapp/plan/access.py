@@ -6,6 +6,7 @@ from datetime import date
 from flask import abort, current_app
 from flask_login import current_user
 
+from webapp.consent.access import decider_role as consent_decider_role
 from webapp.consent.rules import DeciderRole
 from webapp.db import get_db
 from webapp.family.members import Person, family_members
@@ -41,14 +42,10 @@ def load_child(child_id: str) -> tuple[Person, Person | None]:
 
 
 def decider_role(me: Person | None, child: Person) -> DeciderRole | None:
-    """The role in which the signed-in person speaks for this child, if any."""
+    """The role in which the signed-in person speaks for this child, if any (the consent feature's rule)."""
     if me is None:
         return None
-    if current_user.role == "youth" and me.id == child.id:
-        return DeciderRole.YOUTH
-    if current_user.role == "parent" and me.role == "parent" and me.has_gezag:
-        return DeciderRole.PARENT
-    return None
+    return consent_decider_role(current_user.role, me.id, [me], child)
 
 
 def may_agree_now(me: Person | None, child: Person, life_domain: str) -> bool:

@@ -111,7 +111,8 @@ def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
                              [a.agreement for a in goal.agreements]) if child.birth_date else None
     role = decider_role(me, child)
     i_agreed = any(a.agreement.person_id == current_user.person_id for a in goal.agreements_for())
-    return render("plan/goal.html", child=child, goal=goal, plan=plan, state=state, me=me,
+    # An htmx status change that is refused gets only the status box back, with the reason in it.
+    return render("plan/goal.html", "plan/_goal_status.html", child=child, goal=goal, plan=plan, state=state, me=me,
                   may_decide=may_agree_now(me, child, goal.current.life_domain), role=role, i_agreed=i_agreed,
                   steps=[s for s in FAMILY_STATUS_STEPS if can_transition(goal.current.status, s)],
                   comment_form=comment_form or CommentForm(formdata=None, client_id=_new_client_id()),
