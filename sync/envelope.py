@@ -1,0 +1,164 @@
+"""sync/v1 envelopes: one record sealed so that only the family and the organisations it
+shares that category with can read it, and nobody can change it unnoticed.
+
+    envelope = header (in the clear) + AES-256-GCM body (header bound as associated data)
+               + Ed25519 signature of the author over header and ciphertext
+
+The body key is a content key per family, category and key epoch (``key_ref``). That key is
+wrapped with HPKE (RFC 9180: X25519, HKDF-SHA256, AES-256-GCM) for each recipient; dropping a
+recipient's wraps is what makes a withdrawal final for data the hub still holds.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import asdict, dataclass
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from sync.clock import Stamp
+from sync.record import KINDS, Record, category_of
+
+VERSION = 1
+MAX_BODY_BYTES = 64 * 1024
+MAX_ENVELOPE_BYTES = 2 * MAX_BODY_BYTES
+NONCE_BYTES = 12
+KEY_WRAP_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+
+
+class EnvelopeError(ValueError):
+    """An envelope that cannot be accepted; ``reason`` is safe to send back in a 4xx answer.
+
+    ``permanent`` says whether sending the same bytes again can ever work.
+    """
+
+    def __init__(self, reason: str, permanent: bool = True):
+        super().__init__(reason)
+        self.reason, self.permanent = reason, permanent
+
+
+@dataclass(frozen=True)
+class Header:
+    """What travels in the clear: ids, kind, category, author, clock and which key opens the body."""
+
+    v: int
+    id: str
+    family: str
+    kind: str
+    category: str
+    author: str
+    clock: str
+    subject: str | None
+    key_ref: str
+
+    def to_bytes(self) -> bytes:
+        """Canonical JSON: the exact bytes that are signed and bound to the ciphertext."""
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    header: Header
+    nonce: bytes
+    ciphertext: bytes
+    signature: bytes
+
+    def to_json(self) -> dict:
+        b64 = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
+        return {"header": asdict(self.header), "nonce": b64(self.nonce), "ciphertext": b64(self.ciphertext),
+                "signature": b64(self.signature)}
+
+    @classmethod
+    def from_json(cls, data: object) -> "Envelope":
+        """Parse an envelope from JSON data; raises EnvelopeError saying what is wrong."""
+        if not isinstance(data, dict) or set(data) != {"header", "nonce", "ciphertext", "signature"}:
+            raise EnvelopeError("an envelope has exactly: header, nonce, ciphertext, signature")
+        header = data["header"]
+        fields = set(Header.__dataclass_fields__)
+        if not isinstance(header, dict) or set(header) != fields:
+            raise EnvelopeError(f"a header has exactly: {', '.join(sorted(fields))}")
+        try:
+            parsed = Header(**header)
+            nonce, ciphertext, signature = (base64.b64decode(data[k], validate=True)
+                                            for k in ("nonce", "ciphertext", "signature"))
+        except (TypeError, ValueError):
+            raise EnvelopeError("nonce, ciphertext and signature must be base64") from None
+        envelope = cls(parsed, nonce, ciphertext, signature)
+        envelope.check_shape()
+        return envelope
+
+    def check_shape(self) -> None:
+        """Refuse what no honest sender makes: unknown version or kind, bad clock, wrong sizes."""
+        h = self.header
+        if h.v != VERSION:
+            raise EnvelopeError(f"unknown envelope version {h.v!r}")
+        if h.kind not in KINDS:
+            raise EnvelopeError(f"unknown record kind {h.kind!r}")
+        try:
+            Stamp.parse(h.clock)
+        except ValueError:
+            raise EnvelopeError("the clock value is malformed") from None
+        if len(self.nonce) != NONCE_BYTES or len(self.signature) != 64:
+            raise EnvelopeError("nonce or signature has the wrong length")
+        if len(self.ciphertext) > MAX_BODY_BYTES + 16:
+            raise EnvelopeError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+
+
+def _signed_bytes(header: Header, ciphertext: bytes) -> bytes:
+    head = header.to_bytes()
+    return len(head).to_bytes(4, "big") + head + ciphertext
+
+
+def seal(record: Record, content_key: bytes, key_ref: str, author_key: Ed25519PrivateKey) -> Envelope:
+    """Encrypt and sign one record; raises EnvelopeError when the body is too large."""
+    body = json.dumps(record.body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(body) > MAX_BODY_BYTES:
+        raise EnvelopeError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    header = Header(v=VERSION, id=record.id, family=record.family_id, kind=record.kind,
+                    category=category_of(record.kind, record.body), author=record.author, clock=record.clock,
+                    subject=record.subject, key_ref=key_ref)
+    nonce = os.urandom(NONCE_BYTES)
+    ciphertext = AESGCM(content_key).encrypt(nonce, body, header.to_bytes())
+    return Envelope(header, nonce, ciphertext, author_key.sign(_signed_bytes(header, ciphertext)))
+
+
+def verify(envelope: Envelope, author_public_key: Ed25519PublicKey) -> None:
+    """Check the author's signature over header and ciphertext; raises EnvelopeError if forged or changed."""
+    envelope.check_shape()
+    try:
+        author_public_key.verify(envelope.signature, _signed_bytes(envelope.header, envelope.ciphertext))
+    except InvalidSignature:
+        raise EnvelopeError("the signature does not match the author and content") from None
+
+
+def open_envelope(envelope: Envelope, content_key: bytes, author_public_key: Ed25519PublicKey) -> Record:
+    """Verify, then decrypt; the header must be exactly the one the body was sealed with."""
+    verify(envelope, author_public_key)
+    try:
+        body = AESGCM(content_key).decrypt(envelope.nonce, envelope.ciphertext, envelope.header.to_bytes())
+    except InvalidTag:
+        raise EnvelopeError("the body cannot be opened with this key") from None
+    h = envelope.header
+    record = Record(id=h.id, family_id=h.family, kind=h.kind, author=h.author, clock=h.clock, subject=h.subject,
+                    body=json.loads(body))
+    if record.category != h.category:
+        raise EnvelopeError("the header's category does not match the record")
+    return record
+
+
+def wrap_content_key(content_key: bytes, recipient: X25519PublicKey, key_ref: str, recipient_id: str) -> bytes:
+    """Wrap a content key for one recipient (the family itself or one organisation)."""
+    return KEY_WRAP_SUITE.encrypt(content_key, recipient, info=f"onsplan/v1|{key_ref}|{recipient_id}".encode())
+
+
+def unwrap_content_key(wrapped: bytes, recipient: X25519PrivateKey, key_ref: str, recipient_id: str) -> bytes:
+    """Unwrap a content key; raises EnvelopeError when this key was not wrapped for this recipient."""
+    try:
+        return KEY_WRAP_SUITE.decrypt(wrapped, recipient, info=f"onsplan/v1|{key_ref}|{recipient_id}".encode())
+    except (InvalidTag, ValueError):
+        raise EnvelopeError("this key was not wrapped for this recipient") from None
