@@ -141,7 +141,7 @@ def load_config(
     if role:
         values["role"] = role
     values = _parse(values)
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    values.update(_parse({k: v for k, v in overrides.items() if v is not None}))
 
     known = {f.name for f in fields(Config)}
     unknown = set(values) - known

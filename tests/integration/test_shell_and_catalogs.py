@@ -62,3 +62,19 @@ def test_wheel_carries_templates_static_files_and_catalogs(tmp_path):
                      "onsplan_assets/static/icons/icon-512.png", "onsplan_assets/i18n/nl.po",
                      "webapp/cli.py", "sync/clock.py"):
         assert expected in names, expected
+    # The app runs from the unpacked wheel alone, away from this checkout.
+    unpacked = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    script = (
+        "from webapp import create_app\n"
+        "app = create_app(role='family', data_dir=r'%s', testing=True, environ={})\n"
+        "client = app.test_client()\n"
+        "page = client.get('/inloggen').get_data(as_text=True)\n"
+        "assert 'Log in om het plan van je gezin te zien.' in page, page[:300]\n"
+        "assert client.get('/static/js/sw.js').status_code == 200\n"
+        "import webapp; print(webapp.__file__)\n" % (tmp_path / "data")
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().startswith(str(unpacked))
