@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_compress import Compress
+from flask_login import current_user
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -29,6 +30,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _readable_offline(response: Response) -> bool:
+    """A family member's own page, shown fine: the service worker may keep it for reading offline."""
+    return (request.method == "GET" and response.status_code == 200 and current_user.is_authenticated
+            and not current_user.is_professional and not request.path.startswith(("/inloggen", "/aanmelden")))
+
+
 def _set_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -42,6 +49,8 @@ def _set_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         # Pages hold family data: never in a shared or disk cache of the browser.
         headers.setdefault("Cache-Control", "no-store")
+        if _readable_offline(response):
+            headers["X-OnsPlan-Offline"] = "1"
     return response
 
 

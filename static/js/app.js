@@ -12,13 +12,18 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
-  // Phones are shared: signing out removes cached pages of this user.
-  document.addEventListener("submit", function (event) {
-    if (event.target.hasAttribute("data-logout") && "caches" in window) {
-      caches.keys().then(function (keys) {
-        keys.filter(function (k) { return k.indexOf("onsplan-pages-") === 0; })
-            .forEach(function (k) { caches.delete(k); });
-      });
-    }
-  });
+  // Phones are shared: a page seen while signed out (after signing out, or when the session
+  // ended) removes the pages kept for reading offline.
+  if (document.body.getAttribute("data-signed-in") === "0" && "caches" in window) {
+    caches.keys().then(function (keys) {
+      keys.filter(function (k) { return k.indexOf("onsplan-pages-") === 0; })
+          .forEach(function (k) { caches.delete(k); });
+    });
+  }
+  // A page read from the phone's memory says so while there is no connection.
+  var banner = document.querySelector("[data-offline-banner]");
+  function showConnection() { if (banner) { banner.hidden = navigator.onLine; } }
+  window.addEventListener("online", showConnection);
+  window.addEventListener("offline", showConnection);
+  showConnection();
 })();

@@ -3,6 +3,9 @@
 "use strict";
 const VERSION = "__SHELL_VERSION__";
 const SHELL_CACHE = "onsplan-shell-" + VERSION;
+// The signed-in family member's own pages, kept so they can be read without network.
+// The app marks such pages with X-OnsPlan-Offline; the cache is cleared at sign-out.
+const PAGES_CACHE = "onsplan-pages-v1";
 const OFFLINE_URL = "/offline";
 const SHELL = ["__SHELL_FILES__", OFFLINE_URL];
 
@@ -31,7 +34,18 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(
-      fetch(request).catch(() => caches.match(OFFLINE_URL).then((page) => page || Response.error()))
+      fetch(request)
+        .then((response) => {
+          if (response.ok && response.headers.get("X-OnsPlan-Offline") === "1") {
+            const copy = response.clone();
+            caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.open(PAGES_CACHE)
+          .then((cache) => cache.match(request))
+          .then((page) => page || caches.match(OFFLINE_URL))
+          .then((page) => page || Response.error()))
     );
     return;
   }

@@ -145,3 +145,28 @@ def test_professional_signs_in_with_a_second_factor(page, hub_server):
     assert_accessible(page)
     page.get_by_role("button", name="Uitloggen").click()
     expect(page).to_have_url(re.compile(r"/inloggen$"))
+
+
+def test_pages_seen_before_stay_readable_offline_until_sign_out(page, context, family_server):
+    sign_in(page, family_server, "fatima")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.get_by_role("link", name="Plan van Lotte").click()
+    plan_url = page.url
+    page.wait_for_function("caches.open('onsplan-pages-v1').then(c => c.keys()).then(k => k.length >= 2)")
+    context.set_offline(True)
+    page.goto(plan_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan van Lotte")
+    expect(page.get_by_text("Je bent offline.")).to_be_visible()
+    page.goto(family_server.url + "/gezin")  # never opened: not on the phone
+    expect(page.get_by_role("heading", level=1)).to_have_text("Geen verbinding")
+    context.set_offline(False)
+    page.goto(family_server.url + "/home")
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/inloggen")
+    page.wait_for_function("caches.keys().then(k => !k.some(n => n.startsWith('onsplan-pages-')))")
+    context.set_offline(True)
+    page.goto(plan_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Geen verbinding")
+    context.set_offline(False)

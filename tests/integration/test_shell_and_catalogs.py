@@ -78,3 +78,10 @@ def test_wheel_carries_templates_static_files_and_catalogs(tmp_path):
                             env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().startswith(str(unpacked))
+
+
+def test_only_a_signed_in_family_members_own_pages_may_be_kept_offline(client, parent):
+    assert "X-OnsPlan-Offline" not in client.get("/inloggen").headers
+    assert parent.get("/home").headers["X-OnsPlan-Offline"] == "1"
+    assert "X-OnsPlan-Offline" not in parent.get("/static/css/onsplan.css").headers
+    assert "X-OnsPlan-Offline" not in parent.get("/bestaat-niet").headers
