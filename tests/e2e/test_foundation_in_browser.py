@@ -143,6 +143,10 @@ def test_professional_signs_in_with_a_second_factor(page, hub_server):
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_text("Je bent ingelogd voor Wijkteam Oost.")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_text("You are signed in for Wijkteam Oost.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Nederlands").click()
     page.get_by_role("button", name="Uitloggen").click()
     expect(page).to_have_url(re.compile(r"/inloggen$"))
 
