@@ -153,3 +153,19 @@ def test_a_youth_of_13_joins_and_sees_only_their_own_plan(family_app, parent):
     assert "Plan van Sam" not in home and "Plan van Lotte" not in home
     assert mees.get("/gezin").status_code == 200
     assert "Uitnodigingscode maken" not in mees.get("/gezin").get_data(as_text=True)
+
+
+def test_a_code_used_by_someone_else_meanwhile_stores_nothing(family_app):
+    code = _new_family_code(family_app)
+    first, second = family_app.test_client(), family_app.test_client()
+    assert Actions(first).post_form("/aanmelden", code=code).status_code == 303
+    assert Actions(second).post_form("/aanmelden", code=code).status_code == 303  # both passed step 1
+    second_token = csrf_token(second.get("/aanmelden/account").get_data(as_text=True))  # form open on 2 phones
+    assert Actions(first).post_form("/aanmelden/account", **ACCOUNT).status_code == 303
+    db = connect(family_app.config["ONSPLAN"].database_path)
+    accounts, records = (db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("accounts", "records"))
+    late = second.post("/aanmelden/account", data={"csrf_token": second_token, **ACCOUNT, "login": "ayla-late"})
+    assert late.status_code == 303 and late.headers["Location"].endswith("/aanmelden")
+    assert "Deze code werkt niet" in second.get("/aanmelden").get_data(as_text=True)
+    assert db.execute("SELECT COUNT(*) FROM accounts").fetchone()[0] == accounts
+    assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == records

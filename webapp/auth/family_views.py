@@ -16,6 +16,10 @@ from webapp.security import limiter
 from sync.record import new_record_id
 
 bp = Blueprint("auth", __name__)
+
+
+class _InvitationTaken(Exception):
+    """The invitation was used by someone else between checking and using it."""
 JOIN_SESSION_KEY = "join_code"
 
 
@@ -72,7 +76,12 @@ def join_account():
     code = session.get(JOIN_SESSION_KEY)
     invitation = queries.open_invitation(db, code) if code else None
     if invitation is None:
-        flash(_("Fill in your invitation code first."), "info")
+        if code:  # used meanwhile (maybe on another phone) or expired
+            session.pop(JOIN_SESSION_KEY, None)
+            flash(_("This code does not work. It may be used already or expired. Ask for a new invitation."),
+                  "error")
+        else:
+            flash(_("Fill in your invitation code first."), "info")
         return redirect(url_for("auth.join"), 303)
     person = find_member(db, keys, invitation["family_id"], invitation["person_id"]) if invitation["person_id"] else None
     form = NewAccountForm(name_required=person is None)
@@ -85,15 +94,21 @@ def join_account():
             form.form_errors.append(_("A youth account can be made from age 12."))
         else:
             account_id = new_record_id()
-            with transaction(db):
-                if person is None:
-                    person = add_member(db, keys, clock(), family_id=invitation["family_id"], author=account_id,
-                                        name=form.name.data, role="parent")
-                queries.create_account(db, id=account_id, family_id=invitation["family_id"],
-                                       person_id=person.id, role=invitation["role"], login_hash=login_hash,
-                                       password_hash=hash_password(form.password.data))
-                if not queries.mark_invitation_used(db, invitation["id"], account_id):
-                    raise RuntimeError("invitation used concurrently")
+            try:
+                with transaction(db):
+                    if person is None:
+                        person = add_member(db, keys, clock(), family_id=invitation["family_id"],
+                                            author=account_id, name=form.name.data, role="parent")
+                    queries.create_account(db, id=account_id, family_id=invitation["family_id"],
+                                           person_id=person.id, role=invitation["role"], login_hash=login_hash,
+                                           password_hash=hash_password(form.password.data))
+                    if not queries.mark_invitation_used(db, invitation["id"], account_id):
+                        raise _InvitationTaken  # someone used the code a moment ago: undo everything
+            except _InvitationTaken:
+                session.pop(JOIN_SESSION_KEY, None)
+                flash(_("This code does not work. It may be used already or expired. Ask for a new invitation."),
+                      "error")
+                return redirect(url_for("auth.join"), 303)
             session.pop(JOIN_SESSION_KEY, None)
             sign_in(account_id, lambda token: FamilyMember(
                 account_id, invitation["family_id"], person.id, invitation["role"], token))
