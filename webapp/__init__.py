@@ -24,6 +24,12 @@ def create_app(role: str | None = None, config: Config | None = None, **override
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    if config.proxy_hops:
+        # Behind a TLS proxy: take the client address (rate limits) and https (HSTS, CSRF) from it.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = config.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from webapp import auth, db, errors, i18n, security
     from webapp.records import get_meta, set_meta

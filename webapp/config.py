@@ -35,6 +35,8 @@ class Config:
     demo: bool = False
     testing: bool = False
     login_rate_limit: str = "10 per minute"
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    proxy_hops: int = 0
     invitation_days: int = 7
     session_hours: int = 12
     # argon2id cost; tests lower it so the suite stays fast, never below the library minimum.
@@ -66,6 +68,7 @@ SETTINGS: dict[str, Callable[[str], object]] = {
     "host": str,
     "port": int,
     "login_rate_limit": str,
+    "proxy_hops": int,
     "invitation_days": int,
     "session_hours": int,
     "node_key_b64": str,

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import Actions, make_app
+from tests.conftest import Actions, csrf_token, make_app
 from webapp.config import ConfigError, load_config
 
 
@@ -112,3 +112,22 @@ def test_static_assets_are_compressed_but_pages_are_not(parent):
     assert len(script.get_data()) < 25_000
     page = parent.get("/home", headers=accept)
     assert "Content-Encoding" not in page.headers  # a page with a CSRF token is never compressed (BREACH)
+
+
+def test_behind_a_proxy_rate_limits_count_per_client_not_per_proxy(tmp_path):
+    from webapp.demo import seed_family
+
+    app = make_app("family", tmp_path, login_rate_limit="2 per minute", proxy_hops=1)
+    seed_family(app)
+    one, two = Actions(app.test_client()), Actions(app.test_client())
+    as_client = lambda address: {"X-Forwarded-For": address}  # noqa: E731
+    for _ in range(2):
+        token = csrf_token(one.client.get("/inloggen").get_data(as_text=True))
+        one.client.post("/inloggen", data={"csrf_token": token, "login": "x", "password": "y"},
+                        headers=as_client("127.0.0.7"))
+    token = csrf_token(one.client.get("/inloggen").get_data(as_text=True))
+    assert one.client.post("/inloggen", data={"csrf_token": token, "login": "x", "password": "y"},
+                           headers=as_client("127.0.0.7")).status_code == 429
+    token = csrf_token(two.client.get("/inloggen").get_data(as_text=True))
+    assert two.client.post("/inloggen", data={"csrf_token": token, "login": "x", "password": "y"},
+                           headers=as_client("127.0.0.9")).status_code == 422
