@@ -131,3 +131,14 @@ def test_behind_a_proxy_rate_limits_count_per_client_not_per_proxy(tmp_path):
     token = csrf_token(two.client.get("/inloggen").get_data(as_text=True))
     assert two.client.post("/inloggen", data={"csrf_token": token, "login": "x", "password": "y"},
                            headers=as_client("127.0.0.9")).status_code == 422
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from webapp.config import SETTINGS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    missing = [name for name in SETTINGS
+               if f"`{name}`" not in readme or f"`ONSPLAN_{name.upper()}`" not in readme]
+    assert not missing, f"document these settings in README.md: {missing}"
