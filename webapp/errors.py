@@ -51,6 +51,10 @@ def _csrf_error(_exc: CSRFError):
                  _("For your safety a form works for one session only. Go back, reload the page and send it again."))
 
 
+def _record_id_taken(_exc: Exception):
+    return _page(422, _("This form is damaged"), _("Reload the page and try again."))
+
+
 def _server_error(exc: Exception):
     # Only the type and request id are logged: the exception text may hold family data.
     log.error("unhandled %s on %s %s (request %s)", type(exc).__name__, request.method,
@@ -59,6 +63,9 @@ def _server_error(exc: Exception):
 
 
 def init_app(app: Flask) -> None:
+    from webapp.records import RecordIdTaken
+
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RecordIdTaken, _record_id_taken)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)

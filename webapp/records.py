@@ -16,6 +16,10 @@ from webapp.crypto import FieldCipher, NodeKey, new_data_key
 from webapp.db import transaction, utcnow
 
 
+class RecordIdTaken(ValueError):
+    """A client-made record id that already belongs to another family or kind of record."""
+
+
 def node_key() -> NodeKey:
     return current_app.extensions["onsplan.node_key"]
 
@@ -58,10 +62,10 @@ def add_record(
     record_id = record_id or new_record_id()
     cipher = family_cipher(db, keys, family_id)
     with transaction(db):
-        existing = db.execute("SELECT family_id FROM records WHERE id = ?", [record_id]).fetchone()
+        existing = db.execute("SELECT family_id, kind FROM records WHERE id = ?", [record_id]).fetchone()
         if existing:
-            if existing[0] != family_id:
-                raise ValueError("record id already used by another family")
+            if tuple(existing) != (family_id, kind):
+                raise RecordIdTaken("record id already used for another record")
             return get_record(db, keys, family_id, record_id)  # type: ignore[return-value]
         record = Record(
             id=record_id, family_id=family_id, kind=kind, author=author,

@@ -228,3 +228,14 @@ def test_a_refused_status_change_by_htmx_explains_itself_inside_the_status_box(f
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert body.lstrip().startswith('<div class="status-box"') and "Deze status kan nu niet" in body
+
+
+def test_a_form_id_that_belongs_to_another_record_is_refused_and_stores_nothing(family_app, parent):
+    _, people = _ids(family_app)
+    taken = _goal_id(family_app, "Sam", "Sam slaapt")  # the id of an existing goal record
+    url = f"/kind/{people['Sam']}"
+    before = len(_plan(family_app, "Sam").afspraken)
+    response = _post(parent, url, url + "/afspraken", client_id=taken, what="Iets", who=f"person:{people['Sam']}",
+                     due="", goal="")
+    assert response.status_code == 422 and "Dit formulier is beschadigd" in response.get_data(as_text=True)
+    assert len(_plan(family_app, "Sam").afspraken) == before
