@@ -64,8 +64,14 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
     _print_demo(family_port, hub_port, family, hub)
     if seed_only:
         return
-    servers = [create_server(apps[role], host="127.0.0.1", port=port, threads=4, ident="OnsPlan")
-               for role, port in (("family", family_port), ("hub", hub_port))]
+    servers = []
+    for role, port in (("family", family_port), ("hub", hub_port)):
+        try:
+            servers.append(create_server(apps[role], host="127.0.0.1", port=port, threads=4, ident="OnsPlan"))
+        except OSError:
+            for server in servers:
+                server.close()
+            raise click.ClickException(f"Port {port} is in use. Choose another with --{role}-port.") from None
     threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
     for thread in threads:
         thread.start()
