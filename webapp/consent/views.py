@@ -26,6 +26,7 @@ from webapp.consent.store import access_events, load_consent_facts, record_decis
 from webapp.db import get_db
 from webapp.errors import request_id
 from webapp.family.members import Person, family_members
+from webapp.plan.access import visible_children
 from webapp.plan.involved import Involved, involved_for_child
 from webapp.records import clock, get_record, node_key
 from webapp.render import render
@@ -44,11 +45,8 @@ def _refusal(status: int, title: str, text: str, child: Person | None = None):
 
 
 def _visible_children(members: list[Person]) -> list[Person]:
-    """The children whose consent this member may see: all for a parent, only themself for a youth."""
-    children = [p for p in members if p.is_child and p.birth_date is not None]
-    if current_user.role == "youth":
-        children = [p for p in children if p.id == current_user.person_id]
-    return children
+    """The children whose consent this member may see (the plan's rule), with a known birth date."""
+    return [p for p in visible_children(members) if p.birth_date is not None]
 
 
 def _child_or_abort(child_id: str) -> tuple[list[Person], Person]:

@@ -53,7 +53,7 @@ def index():
             "changes": changes_since(plan, current_user.person_id, since_ms, today),
         })
     return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,
-                  notices=consent_notices(db, keys, current_user, today))
+                  consent_notices=consent_notices(db, keys, current_user, today))
 
 
 @hub_bp.get("/")
