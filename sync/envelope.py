@@ -54,6 +54,7 @@ class Header:
     author: str
     clock: str
     subject: str | None
+    replaces: str | None  # the record its author saw as current (see sync.record.Record)
     key_ref: str
 
     def to_bytes(self) -> bytes:
@@ -121,7 +122,7 @@ def seal(record: Record, content_key: bytes, key_ref: str, author_key: Ed25519Pr
         raise EnvelopeError(f"the body is larger than {MAX_BODY_BYTES} bytes")
     header = Header(v=VERSION, id=record.id, family=record.family_id, kind=record.kind,
                     category=category_of(record.kind, record.body), author=record.author, clock=record.clock,
-                    subject=record.subject, key_ref=key_ref)
+                    subject=record.subject, replaces=record.replaces, key_ref=key_ref)
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(content_key).encrypt(nonce, body, header.to_bytes())
     return Envelope(header, nonce, ciphertext, author_key.sign(_signed_bytes(header, ciphertext)))
@@ -145,7 +146,7 @@ def open_envelope(envelope: Envelope, content_key: bytes, author_public_key: Ed2
         raise EnvelopeError("the body cannot be opened with this key") from None
     h = envelope.header
     record = Record(id=h.id, family_id=h.family, kind=h.kind, author=h.author, clock=h.clock, subject=h.subject,
-                    body=json.loads(body))
+                    body=json.loads(body), replaces=h.replaces)
     if record.category != h.category:
         raise EnvelopeError("the header's category does not match the record")
     return record

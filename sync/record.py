@@ -1,9 +1,10 @@
 """The record: one change made by one author, as it is stored and as it will travel."""
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 # Kinds of record and the category of information each belongs to. The category is
 # what consent is given for; the sync client wraps keys per category.
@@ -36,7 +37,13 @@ def new_record_id() -> str:
 
 @dataclass(frozen=True)
 class Record:
-    """Header fields travel in the clear inside an envelope; ``body`` is always encrypted."""
+    """Header fields travel in the clear inside an envelope; ``body`` is always encrypted.
+
+    ``item`` is the logical thing the record is a version of (a goal, an afspraak, a person):
+    ``body['item']`` when the body names one, else the record's own id. ``replaces`` is the
+    record the author saw as current when making this one (for consent decisions: the
+    person's previous decision), or None.
+    """
 
     id: str
     family_id: str
@@ -45,10 +52,52 @@ class Record:
     clock: str
     subject: str | None = None
     body: dict[str, Any] = field(default_factory=dict)
+    replaces: str | None = None
 
     @property
     def category(self) -> str:
         return category_of(self.kind, self.body)
+
+    @property
+    def item(self) -> str:
+        item = self.body.get("item")
+        return item if isinstance(item, str) and item else self.id
+
+    def header_bytes(self) -> bytes:
+        """Canonical bytes of every header field: bound as associated data to the encrypted body,
+        so changing any of them in the database makes the record fail to open."""
+        return header_bytes(id=self.id, family=self.family_id, kind=self.kind, category=self.category,
+                            author=self.author, clock=self.clock, subject=self.subject, item=self.item,
+                            replaces=self.replaces)
+
+
+def header_bytes(*, id: str, family: str, kind: str, category: str, author: str, clock: str,  # noqa: A002
+                 subject: str | None, item: str, replaces: str | None) -> bytes:
+    """Canonical JSON of a record header (also built from stored columns before the body is opened)."""
+    header = {"v": 1, "id": id, "family": family, "kind": kind, "category": category, "author": author,
+              "clock": clock, "subject": subject, "item": item, "replaces": replaces}
+    return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def order_key(record: Record) -> tuple[str, str]:
+    """The one order of versions of an item, the same on every node: clock, then author id."""
+    return (record.clock, record.author)
+
+
+def supersedes(candidate: Record, current: Record) -> bool:
+    """Does `candidate` replace `current` as the current version of their item?"""
+    return order_key(candidate) > order_key(current)
+
+
+def current_versions(records: Iterable[Record]) -> dict[str, Record]:
+    """Per item, the current version by ``supersedes``: what the record store keeps in its
+    ``is_current`` column, for code that holds records in memory (pure folds and their tests)."""
+    current: dict[str, Record] = {}
+    for record in records:
+        held = current.get(record.item)
+        if held is None or supersedes(record, held):
+            current[record.item] = record
+    return current
 
 
 def category_of(kind: str, body: dict[str, Any] | None = None) -> str:

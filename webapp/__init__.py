@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask
 
-from sync.clock import HybridClock
+from sync.clock import HybridClock, Stamp
 from webapp.config import Config, load_config
 from webapp.crypto import load_or_create_node_key
 from webapp.paths import asset_dir
@@ -32,12 +32,12 @@ def create_app(role: str | None = None, config: Config | None = None, **override
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     from webapp import auth, db, errors, i18n, security
-    from webapp.records import get_meta, set_meta
+    from webapp.records import RecordStore, get_meta, set_meta
     from webapp.render import htmx
 
     keys = load_or_create_node_key(config.node_key_path, config.node_key_b64)
     app.extensions["onsplan.node_key"] = keys
-    db.init_app(app)
+    db.init_app(app, keys)
     conn = db.connect(config.database_path)
     try:
         node_id = get_meta(conn, "node_id")
@@ -45,9 +45,15 @@ def create_app(role: str | None = None, config: Config | None = None, **override
             from sync.record import new_record_id
             node_id = new_record_id()[:8]
             set_meta(conn, "node_id", node_id)
+        hlc = HybridClock(f"{config.role[0]}{node_id}")
+        if config.role == "family":
+            # After a restart (or a wall clock that went back) new stamps still order after stored ones.
+            latest = RecordStore(conn, keys, hlc).latest_clock()
+            if latest:
+                hlc.observe(Stamp.parse(latest))
     finally:
         conn.conn.close()
-    app.extensions["onsplan.clock"] = HybridClock(f"{config.role[0]}{node_id}")
+    app.extensions["onsplan.clock"] = hlc
 
     security.init_app(app)
     i18n.init_app(app)

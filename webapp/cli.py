@@ -143,13 +143,13 @@ def invite_family(config_file: str | None) -> None:
     """Family space: make a new family and a one-time code for its first parent."""
     from webapp.db import get_db, transaction
     from webapp.family.invitations import issue_invitation
-    from webapp.records import create_family, node_key
+    from webapp.records import get_store
 
     app = _app("family", config_file)
     with app.app_context():
         db = get_db()
         with transaction(db):
-            family_id = create_family(db, node_key())
+            family_id = get_store().create_family()
             code, expires = issue_invitation(db, family_id=family_id, role="parent", person_id=None,
                                              created_by="operator", days=app.config["ONSPLAN"].invitation_days)
     click.echo(f"Invitation code for the first parent: {code} (valid until {expires[:10]})")

@@ -12,7 +12,7 @@ import hmac
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -38,23 +38,32 @@ def new_data_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
+def _associated(data: str | bytes) -> bytes:
+    return data if isinstance(data, bytes) else data.encode()
+
+
 @dataclass(frozen=True, repr=False)
 class FieldCipher:
-    """AES-GCM for personal fields; the record id (and field) is bound as associated data."""
+    """AES-GCM for personal fields; what the value belongs to (a record's whole header, or a row
+    id) is bound as associated data, so a ciphertext moved or relabelled does not open."""
 
     key: bytes
+    _aead: AESGCM = field(init=False, compare=False)
 
-    def encrypt(self, record_id: str, value: object) -> bytes:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_aead", AESGCM(self.key))
+
+    def encrypt(self, associated: str | bytes, value: object) -> bytes:
         plaintext = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         nonce = os.urandom(NONCE_BYTES)
-        return FORMAT_VERSION + nonce + AESGCM(self.key).encrypt(nonce, plaintext, record_id.encode())
+        return FORMAT_VERSION + nonce + self._aead.encrypt(nonce, plaintext, _associated(associated))
 
-    def decrypt(self, record_id: str, blob: bytes) -> object:
+    def decrypt(self, associated: str | bytes, blob: bytes) -> object:
         if not blob or blob[:1] != FORMAT_VERSION:
             raise CryptoError("unknown ciphertext format")
         nonce, ciphertext = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
         try:
-            plaintext = AESGCM(self.key).decrypt(nonce, ciphertext, record_id.encode())
+            plaintext = self._aead.decrypt(nonce, ciphertext, _associated(associated))
         except InvalidTag:
             raise CryptoError("ciphertext does not belong to this record or key") from None
         return json.loads(plaintext)

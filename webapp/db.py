@@ -10,6 +10,7 @@ from typing import Iterator
 import sqlite_utils
 from flask import Flask, current_app, g
 
+from webapp.crypto import NodeKey
 from webapp.migrations import MIGRATIONS
 
 
@@ -29,7 +30,7 @@ def connect(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
-def migrate(db: sqlite_utils.Database, role: str) -> list[str]:
+def migrate(db: sqlite_utils.Database, role: str, keys: NodeKey) -> list[str]:
     """Apply the role's named migrations that have not run yet; returns the names applied."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -40,7 +41,7 @@ def migrate(db: sqlite_utils.Database, role: str) -> list[str]:
         if name in done:
             continue
         with transaction(db):
-            step(db)
+            step(db, keys)
             db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, utcnow()])
         applied.append(name)
     return applied
@@ -76,12 +77,12 @@ def _close_db(_exc: BaseException | None = None) -> None:
         db.conn.close()
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, keys: NodeKey) -> None:
     """Run migrations at start and close connections after each request."""
     config = app.config["ONSPLAN"]
     db = connect(config.database_path)
     try:
-        migrate(db, config.role)
+        migrate(db, config.role, keys)
     finally:
         db.conn.close()
     app.teardown_appcontext(_close_db)

@@ -17,10 +17,10 @@ from webapp.consent.demo import seed_demo_consent
 from webapp.db import get_db, transaction, utcnow
 from webapp.evaluation.demo import seed_demo_evaluations
 from webapp.family.invitations import issue_invitation
-from webapp.family.members import add_member
+from webapp.people.members import add_member
 from webapp.plan.queries import PlanWriter, load_child_plan
 from webapp.plan.rules import GoalStatus
-from webapp.records import add_record, clock, create_family, get_meta, node_key, set_meta
+from webapp.records import RecordStore, get_meta, get_store, node_key, set_meta
 from sync.record import new_record_id
 
 # Demo-only passwords: printed by the demo command, never used outside demo mode.
@@ -62,15 +62,16 @@ def seed_family(app: Flask) -> DemoLogins:
     """Seed the demo family once; hand out fresh invitation codes on every run."""
     logins = DemoLogins()
     with app.app_context():
-        db, keys, hlc = get_db(), node_key(), clock()
+        store = get_store()
+        db = store.db
         config = app.config["ONSPLAN"]
         today = config.today()
         if get_meta(db, "demo_family") is None:
             with transaction(db):
-                family_id = create_family(db, keys)
-                _seed_family_members(db, keys, hlc, family_id, today)
-                seed_demo_consent(db, keys, hlc, family_id, today)
-                new_family = create_family(db, keys)
+                family_id = store.create_family()
+                _seed_family_members(store, family_id, today)
+                seed_demo_consent(store, family_id, today)
+                new_family = store.create_family()
                 set_meta(db, "demo_family", family_id)
                 set_meta(db, "demo_new_family", new_family)
         family_id = get_meta(db, "demo_family")
@@ -93,14 +94,15 @@ def seed_family(app: Flask) -> DemoLogins:
     return logins
 
 
-def _seed_family_members(db, keys, hlc, family_id: str, today: date) -> None:
-    fatima = add_member(db, keys, hlc, family_id=family_id, author="demo", name="Fatima de Vries", role="parent")
-    daan = add_member(db, keys, hlc, family_id=family_id, author="demo", name="Daan de Vries", role="parent")
-    lotte = add_member(db, keys, hlc, family_id=family_id, author=fatima.id, name="Lotte", role="child",
+def _seed_family_members(store: RecordStore, family_id: str, today: date) -> None:
+    db, keys = store.db, store.keys
+    fatima = add_member(store, family_id=family_id, author="demo", name="Fatima de Vries", role="parent")
+    daan = add_member(store, family_id=family_id, author="demo", name="Daan de Vries", role="parent")
+    lotte = add_member(store, family_id=family_id, author=fatima.id, name="Lotte", role="child",
                        birth_date=years_ago(today, 9, 100), school_stage="po")
-    sam = add_member(db, keys, hlc, family_id=family_id, author=fatima.id, name="Sam", role="child",
+    sam = add_member(store, family_id=family_id, author=fatima.id, name="Sam", role="child",
                      birth_date=years_ago(today, 14, 40), school_stage="vo")
-    noor = add_member(db, keys, hlc, family_id=family_id, author=fatima.id, name="Noor", role="child",
+    noor = add_member(store, family_id=family_id, author=fatima.id, name="Noor", role="child",
                       birth_date=years_ago(today, 17, 200), school_stage="mbo")
     set_meta(db, "demo_person_daan", daan.id)
     for login, person, role in (("fatima", fatima, "parent"), ("sam", sam, "youth"), ("noor", noor, "youth")):
@@ -108,11 +110,11 @@ def _seed_family_members(db, keys, hlc, family_id: str, today: date) -> None:
                                login_hash=keys.lookup_hash("login", login),
                                password_hash=hash_password(DEMO_PASSWORDS[login]))
     for org_id, org_name, sector, _login, pro_name, role_title, contact in ORGANISATIONS:
-        add_record(db, keys, hlc, family_id=family_id, kind="involved", author="demo",
+        store.write(family_id=family_id, kind="involved", author="demo",
                    body={"organisation_id": org_id, "organisation": org_name, "sector": sector, "professional": pro_name,
                          "role": role_title, "contact": contact, "regisseur": sector == "wijkteam",
                          "children": [lotte.id, sam.id, noor.id]})
-    _seed_plans(db, keys, hlc, family_id, today, fatima=fatima, lotte=lotte, sam=sam, noor=noor)
+    _seed_plans(store, family_id, today, fatima=fatima, lotte=lotte, sam=sam, noor=noor)
 
 
 def _professional(index: int) -> dict[str, str]:
@@ -120,18 +122,18 @@ def _professional(index: int) -> dict[str, str]:
     return {"side": "professional", "id": org_id, "name": f"{pro_name} ({org_name})"}
 
 
-def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sam, noor) -> None:
+def _seed_plans(store: RecordStore, family_id: str, today: date, *, fatima, lotte, sam, noor) -> None:
     """Goals, afspraken, feedback and evaluation moments; the wijkteam's Karin is the regisseur."""
     karin, tom = _professional(0), _professional(1)
 
     def writer(author):
-        return PlanWriter(db, keys, hlc, family_id, author)
+        return PlanWriter(store, family_id, author)
 
     def family(person):
         return {"side": "family", "id": person.id, "name": person.name}
 
     def goal(child, goal_id):
-        return load_child_plan(db, keys, family_id, child.id).goal(goal_id)
+        return load_child_plan(store, family_id, child.id).goal(goal_id)
 
     def agree(author, child, goal_id, role, side="family"):
         writer(author).agree(goal(child, goal_id), role=role, side=side, today=today, child_birth=child.birth_date)
@@ -165,13 +167,13 @@ def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sa
                                         what="Een week lang een slaapdagboek bijhouden.", due=today + timedelta(days=6))
     # Sam's next moment is open for answers now (see webapp/evaluation/rules.py); at the two earlier
     # moments Fatima and Sam already answered, so the results page shows progress over time.
-    _moment(db, keys, hlc, family_id, sam.id, today + timedelta(days=7), "Evaluatie van het plan", [school, sleep],
+    _moment(store, family_id, sam.id, today + timedelta(days=7), "Evaluatie van het plan", [school, sleep],
             ["Fatima de Vries", "Sam", "Karin Bos (Wijkteam Oost)", "Tom Jansen (Het Baken College)"])
-    earlier = [_moment(db, keys, hlc, family_id, sam.id, today - timedelta(days=60), "Start van de ondersteuning",
+    earlier = [_moment(store, family_id, sam.id, today - timedelta(days=60), "Start van de ondersteuning",
                        [school, sleep], []),
-               _moment(db, keys, hlc, family_id, sam.id, today - timedelta(days=30), "Tussenevaluatie", [school, sleep],
+               _moment(store, family_id, sam.id, today - timedelta(days=30), "Tussenevaluatie", [school, sleep],
                        ["Fatima de Vries", "Sam", "Karin Bos (Wijkteam Oost)"])]
-    seed_demo_evaluations(db, keys, hlc, family_id, fatima=fatima, sam=sam, moment_ids=earlier, school=school,
+    seed_demo_evaluations(store, family_id, fatima=fatima, sam=sam, moment_ids=earlier, school=school,
                           sleep=sleep)
 
     # Lotte (9): a goal in progress, agreed by a parent and the regisseur.
@@ -184,7 +186,7 @@ def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sa
     writer(karin).add_afspraak(lotte.id, goal_id=friends, who={"kind": "organisation", "id": karin["id"],
                                                                "label": "Wijkteam Oost (regisseur)"},
                                what="Een sportclub zoeken bij Lotte in de buurt.", due=today + timedelta(days=10))
-    _moment(db, keys, hlc, family_id, lotte.id, today + timedelta(days=10), "Evaluatie", [friends],
+    _moment(store, family_id, lotte.id, today + timedelta(days=10), "Evaluatie", [friends],
             ["Fatima de Vries", "Lotte", "Karin Bos (Wijkteam Oost)"])
 
     # Noor (17): her own proposal, waiting for the regisseur; her own comment.
@@ -199,10 +201,10 @@ def _seed_plans(db, keys, hlc, family_id: str, today: date, *, fatima, lotte, sa
                                       what="Drie sollicitatiebrieven sturen.", due=today + timedelta(days=12))
 
 
-def _moment(db, keys, hlc, family_id, child_id, on: date, title: str, goals: list[str], participants: list[str]) -> str:
+def _moment(store: RecordStore, family_id, child_id, on: date, title: str, goals: list[str],
+            participants: list[str]) -> str:
     item = new_record_id()
-    add_record(db, keys, hlc, family_id=family_id, kind="evaluation_moment", author=ORGANISATIONS[0][0],
-               subject=child_id, body={"item": item, "date": on.isoformat(), "title": title,
+    store.write(family_id=family_id, kind="evaluation_moment", author=ORGANISATIONS[0][0], subject=child_id, body={"item": item, "date": on.isoformat(), "title": title,
                                        "goals": goals, "participants": participants})
     return item
 

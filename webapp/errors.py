@@ -55,6 +55,15 @@ def _record_id_taken(_exc: Exception):
     return _page(422, _("This form is damaged"), _("Reload the page and try again."))
 
 
+def _tampered_record(_exc: Exception):
+    # A record that does not open under its own header was changed on disk: show nothing of it.
+    log.error("a stored record failed its integrity check on %s (request %s)",
+              request.url_rule.rule if request.url_rule else "?", request_id())
+    return _page(500, _("We cannot show this safely"),
+                 _("Part of the information was changed outside OnsPlan, so we do not show it. "
+                   "Nothing was changed by you. Contact the people who run OnsPlan and quote the code below."))
+
+
 def _server_error(exc: Exception):
     # Only the type and request id are logged: the exception text may hold family data.
     log.error("unhandled %s on %s %s (request %s)", type(exc).__name__, request.method,
@@ -63,9 +72,10 @@ def _server_error(exc: Exception):
 
 
 def init_app(app: Flask) -> None:
-    from webapp.records import RecordIdTaken
+    from webapp.records import RecordIdTaken, TamperedRecord
 
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RecordIdTaken, _record_id_taken)
+    app.register_error_handler(TamperedRecord, _tampered_record)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)

@@ -5,10 +5,13 @@ from typing import Callable
 
 import sqlite_utils
 
-Step = Callable[[sqlite_utils.Database], None]
+from webapp.crypto import NodeKey
+
+# A step gets the database and the node key (a step that re-encrypts records needs it).
+Step = Callable[[sqlite_utils.Database, NodeKey], None]
 
 
-def family_0001_core(db: sqlite_utils.Database) -> None:
+def family_0001_core(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     db.executescript(
         """
         CREATE TABLE families (
@@ -58,7 +61,7 @@ def family_0001_core(db: sqlite_utils.Database) -> None:
     _meta_table(db)
 
 
-def hub_0001_core(db: sqlite_utils.Database) -> None:
+def hub_0001_core(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     db.executescript(
         """
         CREATE TABLE organisations (
@@ -84,9 +87,42 @@ def hub_0001_core(db: sqlite_utils.Database) -> None:
     _meta_table(db)
 
 
-def family_0002_previous_visit(db: sqlite_utils.Database) -> None:
+def family_0002_previous_visit(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     # Home shows what changed since the previous visit, so the visit before this one is kept.
     db.execute("ALTER TABLE accounts ADD COLUMN previous_login_at TEXT")
+
+
+def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
+    # The record store: plain item/replaces/seq/is_current columns, and the whole header bound to
+    # each body. Existing bodies were bound to the record id only, so each is opened and sealed again.
+    from webapp.records import upgrade_v1_records
+
+    db.executescript(
+        """
+        ALTER TABLE records RENAME TO records_v1;
+        DROP INDEX records_by_family;
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL REFERENCES families(id),
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL,
+            author TEXT NOT NULL,
+            clock TEXT NOT NULL,
+            subject TEXT,
+            item TEXT NOT NULL,
+            replaces TEXT,
+            seq INTEGER NOT NULL UNIQUE,
+            is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+            body BLOB NOT NULL,
+            stored_at TEXT NOT NULL
+        );
+        CREATE INDEX records_by_family ON records (family_id, kind, clock);
+        CREATE INDEX records_current ON records (family_id, kind, subject, clock) WHERE is_current = 1;
+        CREATE INDEX records_by_item ON records (family_id, item, is_current);
+        """
+    )
+    upgrade_v1_records(db, keys)
+    db.execute("DROP TABLE records_v1")
 
 
 def _sessions_table(db: sqlite_utils.Database) -> None:
@@ -109,6 +145,7 @@ def _meta_table(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
-    "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit)],
+    "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit),
+               ("0003_record_store", family_0003_record_store)],
     "hub": [("0001_core", hub_0001_core)],
 }

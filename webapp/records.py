@@ -1,23 +1,54 @@
-"""Family records at rest: every personal field is encrypted with the family's own key.
+"""The record store: the only code that reads or writes the ``records`` and ``families`` tables.
 
-Queries take the database and return plain data. This module is the only one that
-reads or writes the ``records`` and ``families`` tables.
+Every change a family makes is one record (see ``sync.record``), encrypted with the family's
+own data key; the whole header (id, family, kind, category, author, clock, subject, item,
+replaces) is bound to the ciphertext as associated data. Next to the ciphertext the store keeps
+plain columns that hold ids and clocks only, never personal text:
+
+- ``item`` and ``replaces``: which logical thing a record is a version of, and which record its
+  author saw as current;
+- ``is_current``: 1 for the current version of its item, by the one rule in
+  ``sync.record.supersedes``, kept up to date in the same transaction as every write;
+- ``seq``: this node's store order, which only goes up (the sync cursor).
+
+A store object lives for one request (``get_store``): each family key is unwrapped once and
+each record decrypted at most once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import sqlite_utils
-from flask import current_app
+from flask import current_app, g
 
-from sync.clock import HybridClock
-from sync.record import Record, category_of, new_record_id
-from webapp.crypto import FieldCipher, NodeKey, new_data_key
-from webapp.db import transaction, utcnow
+from sync.clock import HybridClock, Stamp
+from sync.record import KINDS, Record, category_of, header_bytes, new_record_id, supersedes
+from webapp.crypto import CryptoError, FieldCipher, NodeKey, new_data_key
+from webapp.db import get_db, transaction, utcnow
 
 
 class RecordIdTaken(ValueError):
     """A client-made record id that already belongs to another family or kind of record."""
+
+
+class RecordRefused(ValueError):
+    """A record made elsewhere that cannot be applied; the message says why (safe to show)."""
+
+
+class TamperedRecord(CryptoError):
+    """A stored record whose header or body was changed outside OnsPlan: it is never shown."""
+
+
+_COLUMNS = "id, family_id, kind, category, author, clock, subject, item, replaces, body"
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The outcome of applying a record: the stored record and whether this call stored it."""
+
+    record: Record
+    stored_now: bool
 
 
 def node_key() -> NodeKey:
@@ -28,100 +59,240 @@ def clock() -> HybridClock:
     return current_app.extensions["onsplan.clock"]
 
 
-def create_family(db: sqlite_utils.Database, keys: NodeKey) -> str:
-    """A new family with its own random data key, wrapped by the node key."""
-    family_id = new_record_id()
-    db.execute(
-        "INSERT INTO families (id, wrapped_key, created_at) VALUES (?, ?, ?)",
-        [family_id, keys.wrap(family_id, new_data_key()), utcnow()],
-    )
-    return family_id
+def get_store() -> "RecordStore":
+    """The request's record store (one per request, so keys and records are opened once)."""
+    if "record_store" not in g:
+        g.record_store = RecordStore(get_db(), node_key(), clock())
+    return g.record_store
 
 
-def family_cipher(db: sqlite_utils.Database, keys: NodeKey, family_id: str) -> FieldCipher:
-    """The family's field cipher; raises LookupError for an unknown family."""
-    row = db.execute("SELECT wrapped_key FROM families WHERE id = ?", [family_id]).fetchone()
-    if row is None:
-        raise LookupError("unknown family")
-    return FieldCipher(keys.unwrap(family_id, row[0]))
+class RecordStore:
+    """Writes local changes, applies records made elsewhere, and reads current state and history."""
 
+    def __init__(self, db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock) -> None:
+        self.db, self.keys, self.hlc = db, keys, hlc
+        self._ciphers: dict[str, FieldCipher] = {}
+        self._opened: dict[str, Record] = {}
+        self.unwraps = 0   # family keys unwrapped by this store (the benchmark and tests read these)
+        self.decrypts = 0  # record bodies decrypted by this store
 
-def add_record(
-    db: sqlite_utils.Database,
-    keys: NodeKey,
-    hlc: HybridClock,
-    *,
-    family_id: str,
-    kind: str,
-    author: str,
-    body: dict[str, Any],
-    subject: str | None = None,
-    record_id: str | None = None,
-) -> Record:
-    """Store one change. A known record id is an idempotent replay and returns the stored record."""
-    record_id = record_id or new_record_id()
-    cipher = family_cipher(db, keys, family_id)
-    with transaction(db):
-        existing = db.execute("SELECT family_id, kind FROM records WHERE id = ?", [record_id]).fetchone()
-        if existing:
-            if tuple(existing) != (family_id, kind):
-                raise RecordIdTaken("record id already used for another record")
-            return get_record(db, keys, family_id, record_id)  # type: ignore[return-value]
-        record = Record(
-            id=record_id, family_id=family_id, kind=kind, author=author,
-            clock=str(hlc.now()), subject=subject, body=body,
-        )
-        db.execute(
-            "INSERT INTO records (id, family_id, kind, category, author, clock, subject, body, stored_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [record.id, family_id, kind, category_of(kind, body), author, record.clock, subject,
-             cipher.encrypt(record.id, body), utcnow()],
-        )
-    return record
+    # Families -------------------------------------------------------------------------------
 
+    def create_family(self) -> str:
+        """A new family with its own random data key, wrapped by the node key."""
+        family_id = new_record_id()
+        self.db.execute("INSERT INTO families (id, wrapped_key, created_at) VALUES (?, ?, ?)",
+                        [family_id, self.keys.wrap(family_id, new_data_key()), utcnow()])
+        return family_id
 
-def _to_record(cipher: FieldCipher, row: tuple) -> Record:
-    record_id, family_id, kind, author, clock_value, subject, blob = row
-    return Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=clock_value,
-                  subject=subject, body=cipher.decrypt(record_id, blob))  # type: ignore[arg-type]
+    def family_exists(self, family_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM families WHERE id = ?", [family_id]).fetchone() is not None
 
+    def cipher(self, family_id: str) -> FieldCipher:
+        """The family's field cipher, unwrapped once per store; raises LookupError for an unknown family."""
+        cipher = self._ciphers.get(family_id)
+        if cipher is None:
+            row = self.db.execute("SELECT wrapped_key FROM families WHERE id = ?", [family_id]).fetchone()
+            if row is None:
+                raise LookupError("unknown family")
+            cipher = self._ciphers[family_id] = FieldCipher(self.keys.unwrap(family_id, row[0]))
+            self.unwraps += 1
+        return cipher
 
-_COLUMNS = "id, family_id, kind, author, clock, subject, body"
+    # Writing ---------------------------------------------------------------------------------
 
+    def write(self, *, family_id: str, kind: str, author: str, body: dict[str, Any], subject: str | None = None,
+              record_id: str | None = None, replaces: str | None = None) -> Record:
+        """Store one change made here, stamped with this node's clock.
 
-def get_record(db: sqlite_utils.Database, keys: NodeKey, family_id: str, record_id: str) -> Record | None:
-    """One record of this family, or None (a record of another family is never returned)."""
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM records WHERE id = ? AND family_id = ?", [record_id, family_id]
-    ).fetchone()
-    return _to_record(family_cipher(db, keys, family_id), row) if row else None
+        A known record id is an idempotent replay and returns the stored record; raises
+        RecordIdTaken when the id belongs to another family or kind."""
+        record_id = record_id or new_record_id()
+        with transaction(self.db):
+            stored = self._stored_with_id(family_id, kind, record_id)
+            if stored is not None:
+                return stored
+            record = Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=str(self.hlc.now()),
+                            subject=subject, body=body, replaces=replaces)
+            self._insert(record)
+        return record
 
+    def apply(self, record: Record) -> Applied:
+        """Store a record made elsewhere (the hub, a phone's outbox) with its own id, author, clock and
+        subject; this node's clock moves past it. Applying it again changes nothing.
 
-def family_records(
-    db: sqlite_utils.Database, keys: NodeKey, family_id: str, kinds: Iterable[str] | None = None
-) -> list[Record]:
-    """All records of a family (optionally of some kinds), oldest clock first."""
-    sql = f"SELECT {_COLUMNS} FROM records WHERE family_id = ?"
-    params: list[Any] = [family_id]
-    if kinds is not None:
+        Raises RecordRefused for a record that cannot be stored, RecordIdTaken for an id that is
+        already used by a different record."""
+        _check_applicable(record)
+        with transaction(self.db):
+            stored = self._stored_with_id(record.family_id, record.kind, record.id)
+            if stored is not None:
+                if stored.header_bytes() != record.header_bytes() or stored.body != record.body:
+                    raise RecordIdTaken("record id already used for another record")
+                return Applied(stored, False)
+            if not self.family_exists(record.family_id):
+                raise RecordRefused("unknown family")
+            self.hlc.observe(Stamp.parse(record.clock))
+            self._insert(record)
+        return Applied(record, True)
+
+    def _stored_with_id(self, family_id: str, kind: str, record_id: str) -> Record | None:
+        existing = self.db.execute("SELECT family_id, kind FROM records WHERE id = ?", [record_id]).fetchone()
+        if existing is None:
+            return None
+        if tuple(existing) != (family_id, kind):
+            raise RecordIdTaken("record id already used for another record")
+        return self.get(family_id, record_id)
+
+    def _insert(self, record: Record) -> None:
+        """Insert inside the caller's transaction and move the item's current version by the one rule."""
+        cipher = self.cipher(record.family_id)
+        held = self.db.execute(
+            "SELECT id, family_id, kind, author, clock FROM records WHERE family_id = ? AND item = ? AND is_current = 1",
+            [record.family_id, record.item]).fetchone()
+        is_current = held is None or supersedes(record, Record(id=held[0], family_id=held[1], kind=held[2],
+                                                               author=held[3], clock=held[4]))
+        if held is not None and is_current:
+            self.db.execute("UPDATE records SET is_current = 0 WHERE id = ?", [held[0]])
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM records").fetchone()[0]
+        self.db.execute(
+            "INSERT INTO records (id, family_id, kind, category, author, clock, subject, item, replaces, seq,"
+            " is_current, body, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [record.id, record.family_id, record.kind, record.category, record.author, record.clock, record.subject,
+             record.item, record.replaces, seq, int(is_current), cipher.encrypt(record.header_bytes(), record.body),
+             utcnow()])
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def get(self, family_id: str, record_id: str) -> Record | None:
+        """One record of this family, or None (a record of another family is never returned)."""
+        if record_id in self._opened and self._opened[record_id].family_id == family_id:
+            return self._opened[record_id]
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM records WHERE id = ? AND family_id = ?",
+                              [record_id, family_id]).fetchone()
+        return self._open(row) if row else None
+
+    def exists(self, family_id: str, record_id: str) -> bool:
+        """Was this id stored for this family (a form sent twice)? Opens nothing."""
+        return self.db.execute("SELECT 1 FROM records WHERE id = ? AND family_id = ?",
+                               [record_id, family_id]).fetchone() is not None
+
+    def current(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
+                after: str | None = None) -> list[Record]:
+        """The current version of every item of these kinds (optionally about one subject, or with a
+        clock after `after`), oldest clock first."""
+        return self._select(family_id, kinds, subject, after, current_only=True)
+
+    def history(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
+                after: str | None = None) -> list[Record]:
+        """Every record of these kinds, all versions, oldest clock first: for pages that show history."""
+        return self._select(family_id, kinds, subject, after, current_only=False)
+
+    def versions(self, family_id: str, item: str) -> list[Record]:
+        """Every version of one item, oldest first."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM records WHERE family_id = ? AND item = ? ORDER BY clock, author",
+                               [family_id, item]).fetchall()
+        return [self._open(row) for row in rows]
+
+    def last_seq(self) -> int:
+        """The highest store sequence number on this node (0 when empty)."""
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
+
+    def latest_clock(self) -> str | None:
+        """The highest clock value stored, so the node's clock can start past it."""
+        row = self.db.execute("SELECT MAX(clock) FROM records").fetchone()
+        return row[0] if row else None
+
+    def _select(self, family_id: str, kinds: Iterable[str], subject: str | None, after: str | None,
+                current_only: bool) -> list[Record]:
         kinds = list(kinds)
-        sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
-        params.extend(kinds)
-    rows = db.execute(sql + " ORDER BY clock, id", params).fetchall()
-    cipher = family_cipher(db, keys, family_id)
-    return [_to_record(cipher, row) for row in rows]
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown or not kinds:
+            raise ValueError("unknown kind of record")
+        sql = (f"SELECT {_COLUMNS} FROM records WHERE family_id = ?"
+               f" AND kind IN ({', '.join('?' for _ in kinds)})")
+        params: list[Any] = [family_id, *kinds]
+        if current_only:
+            sql += " AND is_current = 1"
+        if subject is not None:
+            sql += " AND subject = ?"
+            params.append(subject)
+        if after is not None:
+            sql += " AND clock > ?"
+            params.append(after)
+        self.cipher(family_id)  # an unknown family raises LookupError even when it has no records
+        return [self._open(row) for row in self.db.execute(sql + " ORDER BY clock, author", params).fetchall()]
+
+    def _open(self, row: tuple) -> Record:
+        record_id, family_id, kind, _category, author, clock_value, subject, _item, replaces, _blob = row
+        held = self._opened.get(record_id)
+        if held is not None:
+            return held
+        cipher = self.cipher(family_id)
+        self.decrypts += 1
+        body = _decrypt_bound(cipher, row)
+        record = Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=clock_value,
+                        subject=subject, body=body, replaces=replaces)
+        self._opened[record_id] = record
+        return record
 
 
-def latest_versions(records: Iterable[Record]) -> dict[str, Record]:
-    """Fold versions into current state: per logical item (body['item'] or the record id), the
-    record with the highest clock wins; ties broken by author id, so every node agrees."""
-    current: dict[str, Record] = {}
-    for record in records:
-        item = record.body.get("item", record.id)
-        held = current.get(item)
-        if held is None or (record.clock, record.author) > (held.clock, held.author):
-            current[item] = record
-    return current
+def _decrypt_bound(cipher: FieldCipher, row: tuple) -> dict[str, Any]:
+    """Open a body whose associated data is the record's whole header as stored in the columns.
+
+    Any column changed outside OnsPlan makes the AEAD tag fail; the body must also agree with
+    the category and item columns that were derived from it."""
+    record_id, family_id, kind, category, author, clock_value, subject, item, replaces, blob = row
+    aad = header_bytes(id=record_id, family=family_id, kind=kind, category=category, author=author,
+                       clock=clock_value, subject=subject, item=item, replaces=replaces)
+    try:
+        body = cipher.decrypt(aad, blob)
+        if not isinstance(body, dict) or kind not in KINDS:
+            raise CryptoError("not a record body")
+        opened = Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=clock_value, body=body)
+        if (opened.category, opened.item) != (category, item):
+            raise CryptoError("body does not match its header")
+    except CryptoError:
+        raise TamperedRecord("a stored record was changed outside OnsPlan and is not shown") from None
+    return body
+
+
+def _check_applicable(record: Record) -> None:
+    if record.kind not in KINDS:
+        raise RecordRefused("unknown kind of record")
+    for name in ("id", "family_id", "author", "clock"):
+        value = getattr(record, name)
+        if not isinstance(value, str) or not value or len(value) > 100:
+            raise RecordRefused(f"{name} is missing or too long")
+    try:
+        Stamp.parse(record.clock)
+    except ValueError:
+        raise RecordRefused("clock is not a clock value") from None
+    if not isinstance(record.body, dict):
+        raise RecordRefused("body must be an object")
+    category_of(record.kind, record.body)
+
+
+def upgrade_v1_records(db: sqlite_utils.Database, keys: NodeKey) -> None:
+    """Move records of the first format (body bound to the record id only) into the store's table.
+
+    Runs inside the migration's transaction. A consent decision replaces its author's previous
+    decision about the same child, organisation and kind: on one node they were made in turn."""
+    store = RecordStore(db, keys, HybridClock("upgrade"))
+    rows = db.execute("SELECT id, family_id, kind, author, clock, subject, body FROM records_v1"
+                      " ORDER BY clock, author, id").fetchall()
+    previous_decision: dict[tuple, str] = {}
+    for record_id, family_id, kind, author, clock_value, subject, blob in rows:
+        body = store.cipher(family_id).decrypt(record_id, blob)
+        if not isinstance(body, dict):
+            raise TamperedRecord("a stored record has no readable body")
+        replaces = None
+        if kind == "consent_decision":
+            about = (family_id, author, subject, body.get("organisation_id"), body.get("kind"))
+            replaces = previous_decision.get(about)
+            previous_decision[about] = record_id
+        store._insert(Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=clock_value,
+                             subject=subject, body=body, replaces=replaces))
 
 
 def get_meta(db: sqlite_utils.Database, key: str) -> str | None:

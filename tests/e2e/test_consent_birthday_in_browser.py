@@ -12,8 +12,8 @@ from tests.e2e.conftest import assert_accessible
 from tests.e2e.consent_steps import kind, open_consent, state
 from webapp.consent.outlook import birthday_on
 from webapp.db import get_db
-from webapp.family.members import family_members
-from webapp.records import get_meta, node_key
+from webapp.people.members import family_members
+from webapp.records import get_meta, get_store
 
 EVALUATIONS = "Antwoorden bij evaluaties"
 
@@ -21,7 +21,7 @@ EVALUATIONS = "Antwoorden bij evaluaties"
 def _lotte(server):
     with server.app.app_context():
         db = get_db()
-        return next(p for p in family_members(db, node_key(), get_meta(db, "demo_family")) if p.name == "Lotte")
+        return next(p for p in family_members(get_store(), get_meta(db, "demo_family")) if p.name == "Lotte")
 
 
 def test_consents_needing_the_youth_pause_on_the_12th_birthday_until_the_youth_decides(

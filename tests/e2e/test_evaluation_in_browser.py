@@ -228,8 +228,8 @@ def _assert_fits(page):
 
 def _child_id(server, name):
     from webapp.db import get_db
-    from webapp.family.members import family_members
-    from webapp.records import get_meta, node_key
+    from webapp.people.members import family_members
+    from webapp.records import get_meta, get_store
     with server.app.app_context():
         db = get_db()
-        return next(p.id for p in family_members(db, node_key(), get_meta(db, "demo_family")) if p.name == name)
+        return next(p.id for p in family_members(get_store(), get_meta(db, "demo_family")) if p.name == name)

@@ -78,11 +78,11 @@ def test_youth_of_14_proposes_a_goal_and_cannot_open_a_siblings_plan(page, famil
     expect(page.get_by_role("heading", level=1)).to_have_text("Ik ga weer naar voetbaltraining.")
     expect(page.get_by_text("Voorgesteld door Sam.")).to_be_visible()
     from webapp.db import get_db
-    from webapp.family.members import family_members
-    from webapp.records import get_meta, node_key
+    from webapp.people.members import family_members
+    from webapp.records import get_meta, get_store
     with family_server.app.app_context():
         db = get_db()
-        noor = next(p.id for p in family_members(db, node_key(), get_meta(db, "demo_family")) if p.name == "Noor")
+        noor = next(p.id for p in family_members(get_store(), get_meta(db, "demo_family")) if p.name == "Noor")
     response = page.goto(sibling + noor)
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Je mag deze pagina niet zien")

@@ -9,8 +9,8 @@ from webapp.consent.access import may_organisation_read
 from webapp.consent.rules import InfoKind
 from webapp.db import connect, get_db
 from webapp.demo import ORGANISATIONS, seed_family
-from webapp.family.members import family_members
-from webapp.records import get_meta, node_key
+from webapp.people.members import family_members
+from webapp.records import get_meta, get_store
 
 ORG = {sector: org_id for org_id, _name, sector, *_rest in ORGANISATIONS}  # wijkteam, school, jgz
 
@@ -46,7 +46,7 @@ def family_id(app) -> str:
 def person(app, first_name: str):
     with app.app_context():
         db = get_db()
-        return next(p for p in family_members(db, node_key(), get_meta(db, "demo_family"))
+        return next(p for p in family_members(get_store(), get_meta(db, "demo_family"))
                     if p.name.split()[0] == first_name)
 
 
@@ -68,7 +68,7 @@ def count(app, kind: str = "consent_decision") -> int:
 def may_read(app, sector: str, child_id: str, kind: InfoKind, day: date | None = None):
     with app.app_context():
         db = get_db()
-        return may_organisation_read(db, node_key(), get_meta(db, "demo_family"), ORG.get(sector, sector),
+        return may_organisation_read(get_store(), get_meta(db, "demo_family"), ORG.get(sector, sector),
                                      child_id, kind, day or app.config["ONSPLAN"].today())
 
 

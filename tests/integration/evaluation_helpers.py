@@ -7,9 +7,9 @@ from datetime import timedelta
 from tests.conftest import csrf_token
 from webapp.db import connect, get_db
 from webapp.evaluation.queries import load_responses
-from webapp.family.members import family_members
+from webapp.people.members import family_members
 from webapp.plan.queries import load_child_plan
-from webapp.records import add_record, clock, get_meta, node_key
+from webapp.records import get_meta, get_store
 from sync.record import new_record_id
 
 HIDDEN = ("client_id", "questionnaire", "questionnaire_version", "version")
@@ -23,7 +23,7 @@ class Demo:
         with app.app_context():
             db = get_db()
             self.family_id = get_meta(db, "demo_family")
-            self.people = {p.name.split()[0]: p for p in family_members(db, node_key(), self.family_id)}
+            self.people = {p.name.split()[0]: p for p in family_members(get_store(), self.family_id)}
             self.today = app.config["ONSPLAN"].today()
 
     def id(self, name: str) -> str:
@@ -31,7 +31,7 @@ class Demo:
 
     def plan(self, name: str):
         with self.app.app_context():
-            return load_child_plan(get_db(), node_key(), self.family_id, self.id(name))
+            return load_child_plan(get_store(), self.family_id, self.id(name))
 
     def open_moment(self, name: str):
         from webapp.evaluation.rules import is_open
@@ -42,7 +42,7 @@ class Demo:
 
     def responses(self, name: str):
         with self.app.app_context():
-            return load_responses(get_db(), node_key(), self.family_id, self.id(name))
+            return load_responses(get_store(), self.family_id, self.id(name))
 
     def record_count(self) -> int:
         db = connect(self.app.config["ONSPLAN"].database_path)
@@ -55,7 +55,7 @@ class Demo:
         """A moment made by the regisseur (as the hub will send it), ``days_from_today`` away."""
         item = new_record_id()
         with self.app.app_context():
-            add_record(get_db(), node_key(), clock(), family_id=self.family_id, kind="evaluation_moment",
+            get_store().write(family_id=self.family_id, kind="evaluation_moment",
                        author="9b1f3c2e-0001-4a55-8d0e-6f1c00000001", subject=self.id(name),
                        body={"item": item, "date": (self.today + timedelta(days=days_from_today)).isoformat(),
                              "title": "Extra moment", "goals": [], "participants": [], **extra})

@@ -135,14 +135,14 @@ def test_parent_without_gezag_sees_the_page_but_may_not_decide(family_app):
     from webapp.auth import queries
     from webapp.auth.passwords import hash_password
     from webapp.db import get_db
-    from webapp.family.members import add_member
-    from webapp.records import clock, get_meta, node_key
+    from webapp.people.members import add_member
+    from webapp.records import get_meta, get_store
     from sync.record import new_record_id
 
     with family_app.app_context():
-        db, keys = get_db(), node_key()
+        db, keys = get_db(), get_store().keys
         family = get_meta(db, "demo_family")
-        ayla = add_member(db, keys, clock(), family_id=family, author="test", name="Ayla", role="parent",
+        ayla = add_member(get_store(), family_id=family, author="test", name="Ayla", role="parent",
                           has_gezag=False)
         queries.create_account(db, id=new_record_id(), family_id=family, person_id=ayla.id, role="parent",
                                login_hash=keys.lookup_hash("login", "ayla"),

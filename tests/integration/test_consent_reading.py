@@ -16,7 +16,8 @@ from webapp.consent.rules import Basis, InfoKind
 from webapp.consent.store import record_access_event, record_emergency, record_legal_basis
 from webapp.db import get_db
 from webapp.demo import seed_family
-from webapp.records import clock, create_family, node_key
+from webapp.people.members import family_members
+from webapp.records import get_store, node_key
 
 PLAN, EVALUATIONS, COMMENTS = InfoKind.PLAN, InfoKind.EVALUATIONS, InfoKind.YOUTH_COMMENTS
 
@@ -24,7 +25,7 @@ PLAN, EVALUATIONS, COMMENTS = InfoKind.PLAN, InfoKind.EVALUATIONS, InfoKind.YOUT
 def _store(app, record, **values):
     """Call one of the consent store functions for the demo family, inside the app."""
     with app.app_context():
-        return record(get_db(), node_key(), clock(), family_id=family_id(app), author="test", **values)
+        return record(get_store(), family_id=family_id(app), author="test", **values)
 
 
 def _notices(app, client_login: str):
@@ -35,7 +36,9 @@ def _notices(app, client_login: str):
         account = queries.account_by_login(db, node_key().lookup_hash("login", client_login))
         user = FamilyMember(account["id"], account["family_id"], account["person_id"], account["role"], "t")
         with app.test_request_context():
-            return consent_notices(db, node_key(), user, app.config["ONSPLAN"].today())
+            store = get_store()
+            return consent_notices(store, user, app.config["ONSPLAN"].today(),
+                                   family_members(store, user.family_id))
 
 
 # --- the one access function ---------------------------------------------------------------
@@ -52,12 +55,11 @@ def test_organisation_reads_only_what_the_family_shared_with_it(family_app):
 def test_nobody_reads_for_an_unknown_child_family_or_organisation(family_app):
     sam = person(family_app, "Sam")
     with family_app.app_context():
-        db, keys = get_db(), node_key()
         today = family_app.config["ONSPLAN"].today()
-        other_family = create_family(db, keys)
-        assert not may_organisation_read(db, keys, other_family, ORG["wijkteam"], sam.id, PLAN, today).allowed
-        assert not may_organisation_read(db, keys, "no-family", ORG["wijkteam"], sam.id, PLAN, today).allowed
-        assert not may_organisation_read(db, keys, family_id(family_app), ORG["wijkteam"], "nobody", PLAN,
+        other_family = get_store().create_family()
+        assert not may_organisation_read(get_store(), other_family, ORG["wijkteam"], sam.id, PLAN, today).allowed
+        assert not may_organisation_read(get_store(), "no-family", ORG["wijkteam"], sam.id, PLAN, today).allowed
+        assert not may_organisation_read(get_store(), family_id(family_app), ORG["wijkteam"], "nobody", PLAN,
                                          today).allowed
     assert not may_read(family_app, "00000000-0000-4000-8000-000000000000", sam.id, PLAN).allowed
 

@@ -6,7 +6,7 @@ from datetime import date
 from tests.conftest import Actions, csrf_token
 from webapp.db import connect
 from webapp.family.invitations import issue_invitation
-from webapp.records import create_family, node_key
+from webapp.records import get_store
 from webapp.db import get_db
 
 
@@ -21,7 +21,7 @@ def _join(client, code: str, **account):
 def _new_family_code(app) -> str:
     with app.app_context():
         db = get_db()
-        family_id = create_family(db, node_key())
+        family_id = get_store().create_family()
         code, _ = issue_invitation(db, family_id=family_id, role="parent", person_id=None,
                                    created_by="test", days=7)
     return code
@@ -123,12 +123,12 @@ def _person_id(page: str, name: str) -> str | None:
 
 
 def _member_id(app, name: str) -> str:
-    from webapp.family.members import family_members
+    from webapp.people.members import family_members
     from webapp.records import get_meta
     with app.app_context():
         db = get_db()
         family_id = get_meta(db, "demo_family")
-        return next(p.id for p in family_members(db, node_key(), family_id) if p.name == name)
+        return next(p.id for p in family_members(get_store(), family_id) if p.name == name)
 
 
 def _code_on(page: str) -> str:

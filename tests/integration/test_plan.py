@@ -8,23 +8,23 @@ import pytest
 
 from tests.conftest import Actions, csrf_token
 from webapp.db import connect, get_db
-from webapp.family.members import family_members
+from webapp.people.members import family_members
 from webapp.plan.queries import load_child_plan
-from webapp.records import get_meta, node_key
+from webapp.records import get_meta, get_store
 
 
 def _ids(app):
     with app.app_context():
         db = get_db()
         family_id = get_meta(db, "demo_family")
-        people = {p.name: p.id for p in family_members(db, node_key(), family_id)}
+        people = {p.name: p.id for p in family_members(get_store(), family_id)}
     return family_id, people
 
 
 def _plan(app, child_name):
     family_id, people = _ids(app)
     with app.app_context():
-        return load_child_plan(get_db(), node_key(), family_id, people[child_name])
+        return load_child_plan(get_store(), family_id, people[child_name])
 
 
 def _goal_id(app, child_name, title_start):

@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sync.envelope import (
     MAX_BODY_BYTES, Envelope, EnvelopeError, open_envelope, seal, unwrap_content_key, wrap_content_key, verify,
 )
-from sync.record import Record
+from sync.record import KINDS, Record
 from webapp.crypto import new_data_key
 from webapp.db import get_db
-from webapp.records import family_records, get_meta, node_key
+from webapp.records import get_meta, get_store
 
 WIJKTEAM = "9b1f3c2e-0001-4a55-8d0e-6f1c00000001"
 
@@ -24,7 +24,7 @@ WIJKTEAM = "9b1f3c2e-0001-4a55-8d0e-6f1c00000001"
 def demo_records(family_app):
     with family_app.app_context():
         db = get_db()
-        return family_records(db, node_key(), get_meta(db, "demo_family"))
+        return get_store().history(get_meta(db, "demo_family"), KINDS)
 
 
 def test_every_demo_record_seals_and_opens_unchanged_for_a_recipient(demo_records):

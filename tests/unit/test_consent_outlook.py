@@ -17,6 +17,7 @@ from webapp.consent.outlook import (
     refusal_of_grant,
     why_not_decider,
 )
+from sync.clock import HybridClock
 from webapp.consent.period import Period
 from webapp.consent.rules import ConsentDecision, DeciderRole, Domain, SharingStatus, current_decisions
 
@@ -98,8 +99,18 @@ def test_current_decisions_are_each_deciders_latest_that_still_counts():
 
 def test_a_withdrawal_concurrent_with_a_grant_wins():
     day = at_age(14)
-    decisions = [said(MUM, P, True, day, clock=1), said(KID, Y, True, day, clock=5), said(KID, Y, False, day, clock=5)]
-    assert outlook(MUM, P, BORN, HELP, decisions, day).status is NOT_SHARED
+    phone = HybridClock("p4c1e2a9", wall_ms=lambda: 1_767_225_603_000)
+    space = HybridClock("f8d0b7c3", wall_ms=lambda: 1_767_225_600_000)
+    mum = ConsentDecision("d-mum", MUM, P, True, day, str(space.now()))
+    kid = ConsentDecision("d-kid", KID, Y, True, day, str(space.now()))
+    # Sam says no on the family space and yes on the phone, both based on his first yes:
+    # the yes has the later clock, the no still wins.
+    no = ConsentDecision("d-no", KID, Y, False, day, str(space.now()), based_on="d-kid")
+    yes = ConsentDecision("d-yes", KID, Y, True, day, str(phone.now()), based_on="d-kid")
+    assert yes.clock > no.clock
+    for decisions in ([mum, kid, no, yes], [mum, kid, yes, no]):
+        view = outlook(MUM, P, BORN, HELP, decisions, day)
+        assert view.status is NOT_SHARED and view.stopped_by == KID
 
 
 def test_who_stopped_sharing_is_named():

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sync.clock import HybridClock, Stamp
 from webapp.consent.rules import (
     Basis,
     ConsentDecision,
@@ -60,8 +61,17 @@ def at_age(n: int) -> date:
 _ids = itertools.count(1)
 
 
-def decision(person: str, role: DeciderRole, granted: bool, on: date, clock: str) -> ConsentDecision:
-    return ConsentDecision(f"d{next(_ids)}", person, role, granted, on, clock)
+def decision(person: str, role: DeciderRole, granted: bool, on: date, clock: str,
+             based_on: ConsentDecision | None = None) -> ConsentDecision:
+    return ConsentDecision(f"d{next(_ids)}", person, role, granted, on, clock,
+                           based_on.decision_id if based_on else None)
+
+
+def two_nodes(start_ms: int = 1_767_225_600_000):
+    """Real clocks of two nodes (a phone and the family space) whose walls differ by 3 seconds."""
+    phone = HybridClock("p4c1e2a9", wall_ms=lambda: start_ms + 3_000)
+    space = HybridClock("f8d0b7c3", wall_ms=lambda: start_ms)
+    return phone, space
 
 
 # --- age_on -----------------------------------------------------------------
@@ -398,42 +408,71 @@ def test_withdrawal_by_the_youth_cannot_be_overridden_by_a_parent_at_14():
 
 
 def test_a_person_who_said_no_can_later_say_yes_again():
-    decisions = [
-        decision(MOTHER, P, True, AGE_14, "0001"),
-        decision(KID, Y, False, AGE_14, "0002"),
-        decision(KID, Y, True, AGE_14, "0003"),
-    ]
-    assert sharing_state(BORN, HELP, decisions, AGE_14).status is SHARED
+    phone, space = two_nodes()
+    mother_yes = decision(MOTHER, P, True, AGE_14, str(space.now()))
+    kid_no = decision(KID, Y, False, AGE_14, str(space.now()))
+    kid_yes = decision(KID, Y, True, AGE_14, str(space.now()), based_on=kid_no)
+    assert sharing_state(BORN, HELP, [mother_yes, kid_no, kid_yes], AGE_14).status is SHARED
 
 
-def test_latest_decision_is_found_by_clock_not_by_list_order():
+def test_a_decision_based_on_an_earlier_one_replaces_it_in_any_list_order():
     day = at_age(10)
-    decisions = [
-        decision(MOTHER, P, True, day, "2024-03-01T10:00:00.000Z-0000-b"),
-        decision(MOTHER, P, False, day, "2024-03-01T09:59:59.999Z-0007-a"),
-    ]
-    assert sharing_state(BORN, HELP, decisions, day).status is SHARED
-    assert sharing_state(BORN, HELP, list(reversed(decisions)), day).status is SHARED
+    phone, space = two_nodes()
+    no_on_phone = decision(MOTHER, P, False, day, str(phone.now()))
+    space.observe(Stamp.parse(no_on_phone.clock))  # the phone's no reached the family space first
+    yes_later = decision(MOTHER, P, True, day, str(space.now()), based_on=no_on_phone)
+    assert yes_later.clock > no_on_phone.clock
+    assert sharing_state(BORN, HELP, [no_on_phone, yes_later], day).status is SHARED
+    assert sharing_state(BORN, HELP, [yes_later, no_on_phone], day).status is SHARED
 
 
 # --- concurrent decisions -----------------------------------------------------
 
+@pytest.mark.parametrize("no_on", ["phone", "space"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_withdrawal_concurrent_with_grant_of_the_same_person_wins(no_on, reverse):
+    # The mother said yes; later, without knowing of each other, she said no on her phone
+    # (offline) and yes again on the family space. Both are based on her first yes.
+    phone, space = two_nodes()
+    first_yes = decision(MOTHER, P, True, AGE_14, str(space.now()))
+    kid_yes = decision(KID, Y, True, AGE_14, str(space.now()))
+    no_clock, yes_clock = (phone.now(), space.now()) if no_on == "phone" else (space.now(), phone.now())
+    assert no_clock.node != yes_clock.node and str(no_clock) != str(yes_clock)
+    concurrent = [decision(MOTHER, P, False, AGE_14, str(no_clock), based_on=first_yes),
+                  decision(MOTHER, P, True, AGE_14, str(yes_clock), based_on=first_yes)]
+    if reverse:
+        concurrent.reverse()
+    assert sharing_state(BORN, HELP, [first_yes, kid_yes], AGE_14).status is SHARED
+    state = sharing_state(BORN, HELP, [first_yes, kid_yes, *concurrent], AGE_14)
+    assert state == SharingState(NOT_SHARED, NOBODY, MOTHER)
+
+
+def test_a_yes_made_after_seeing_the_concurrent_no_counts_again():
+    phone, space = two_nodes()
+    first_yes = decision(MOTHER, P, True, AGE_14, str(space.now()))
+    kid_yes = decision(KID, Y, True, AGE_14, str(space.now()))
+    no = decision(MOTHER, P, False, AGE_14, str(phone.now()), based_on=first_yes)
+    yes = decision(MOTHER, P, True, AGE_14, str(space.now()), based_on=first_yes)
+    again = decision(MOTHER, P, True, AGE_14, str(space.now()), based_on=no)
+    assert sharing_state(BORN, HELP, [first_yes, kid_yes, no, yes, again], AGE_14).status is SHARED
+
+
 CONCURRENT_TABLE = [
-    # (description, decisions as (person, role, granted, clock), expected withdrawn_by)
-    ("same person yes then no", [(MOTHER, P, True, "0005"), (MOTHER, P, False, "0005")], MOTHER),
-    ("same person no then yes", [(MOTHER, P, False, "0005"), (MOTHER, P, True, "0005")], MOTHER),
-    ("other parent", [(MOTHER, P, True, "0005"), (FATHER, P, False, "0005")], FATHER),
-    ("youth against parent", [(MOTHER, P, True, "0005"), (KID, Y, False, "0005")], KID),
-    ("parent against youth", [(KID, Y, True, "0005"), (MOTHER, P, False, "0005")], MOTHER),
+    # (description, decisions as (person, role, granted), expected withdrawn_by); made on two nodes
+    ("other parent", [(MOTHER, P, True), (FATHER, P, False)], FATHER),
+    ("youth against parent", [(MOTHER, P, True), (KID, Y, False)], KID),
+    ("parent against youth", [(KID, Y, True), (MOTHER, P, False)], MOTHER),
 ]
 
 
 @pytest.mark.parametrize("description, made, withdrawn_by", CONCURRENT_TABLE, ids=[c[0] for c in CONCURRENT_TABLE])
 @pytest.mark.parametrize("reverse", [False, True])
-def test_withdrawal_concurrent_with_grant_wins(description, made, withdrawn_by, reverse):
-    # Everybody said yes earlier, so without the concurrent no it would be shared.
-    earlier = [decision(MOTHER, P, True, AGE_14, "0001"), decision(KID, Y, True, AGE_14, "0001")]
-    concurrent = [decision(person, role, granted, AGE_14, clock) for person, role, granted, clock in made]
+def test_a_no_of_another_decider_at_the_same_time_stops_sharing(description, made, withdrawn_by, reverse):
+    phone, space = two_nodes()
+    earlier = [decision(MOTHER, P, True, AGE_14, str(space.now())), decision(KID, Y, True, AGE_14, str(space.now()))]
+    mine = {d.person_id: d for d in earlier}
+    concurrent = [decision(person, role, granted, AGE_14, str(node.now()), based_on=mine.get(person))
+                  for (person, role, granted), node in zip(made, (phone, space))]
     if reverse:
         concurrent.reverse()
     assert sharing_state(BORN, HELP, earlier, AGE_14).status is SHARED

@@ -9,8 +9,8 @@ from webapp.auth import FamilyMember, queries, sign_in, sign_out, safe_next
 from webapp.auth.forms import InvitationCodeForm, LoginForm, NewAccountForm
 from webapp.auth.passwords import hash_password, verify_password
 from webapp.db import get_db, transaction
-from webapp.family.members import add_member, find_member, may_have_youth_account
-from webapp.records import clock, node_key
+from webapp.people.members import add_member, find_member, may_have_youth_account
+from webapp.records import get_store, node_key
 from webapp.render import render
 from webapp.security import limiter
 from sync.record import new_record_id
@@ -83,7 +83,7 @@ def join_account():
         else:
             flash(_("Fill in your invitation code first."), "info")
         return redirect(url_for("auth.join"), 303)
-    person = find_member(db, keys, invitation["family_id"], invitation["person_id"]) if invitation["person_id"] else None
+    person = find_member(get_store(), invitation["family_id"], invitation["person_id"]) if invitation["person_id"] else None
     form = NewAccountForm(name_required=person is None)
     if form.validate_on_submit():
         login_hash = keys.lookup_hash("login", form.login.data)
@@ -97,7 +97,7 @@ def join_account():
             try:
                 with transaction(db):
                     if person is None:
-                        person = add_member(db, keys, clock(), family_id=invitation["family_id"],
+                        person = add_member(get_store(), family_id=invitation["family_id"],
                                             author=account_id, name=form.name.data, role="parent")
                     queries.create_account(db, id=account_id, family_id=invitation["family_id"],
                                            person_id=person.id, role=invitation["role"], login_hash=login_hash,

@@ -9,27 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-import sqlite_utils
-
 from webapp.consent.rules import (
     ConsentDecision, DeciderRole, Domain, InfoKind, ReadDecision, domain_for_sector, may_read,
 )
 from webapp.consent.store import ConsentFacts, StoredDecision, load_consent_facts
-from webapp.crypto import NodeKey
-from webapp.family.members import Person, family_members
-from webapp.plan.involved import Involved, involved_for_child
+from webapp.people.involved import Involved, involved_for_child
+from webapp.people.members import Person, family_members
+from webapp.records import RecordStore
 
 NOBODY_MAY_READ = ReadDecision(False, None)
-
-
-def decider_role(account_role: str, person_id: str, members: Iterable[Person], child: Person) -> DeciderRole | None:
-    """The role in which this signed-in person decides for `child`, or None (no gezag, or a sibling)."""
-    if account_role == "youth":
-        return DeciderRole.YOUTH if person_id == child.id else None
-    me = next((p for p in members if p.id == person_id), None)
-    if account_role == "parent" and me is not None and me.role == "parent" and me.has_gezag:
-        return DeciderRole.PARENT
-    return None
 
 
 def counting_decisions(stored: Iterable[StoredDecision], members: Iterable[Person],
@@ -63,17 +51,17 @@ def read_decision(facts: ConsentFacts, members: list[Person], child: Person, org
                     [b.basis for b in facts.legal_bases], [e.exception for e in facts.emergencies], child.id)
 
 
-def may_organisation_read(db: sqlite_utils.Database, keys: NodeKey, family_id: str, organisation_id: str,
+def may_organisation_read(store: RecordStore, family_id: str, organisation_id: str,
                           child_id: str, kind: InfoKind, day: date) -> ReadDecision:
     """May organisation O read kind K of child C on `day`; an unknown child or family: no."""
     try:
-        members = family_members(db, keys, family_id)
+        members = family_members(store, family_id)
     except LookupError:
         return NOBODY_MAY_READ
     child = next((p for p in members if p.id == child_id and p.is_child), None)
     if child is None:
         return NOBODY_MAY_READ
-    involved = next((i for i in involved_for_child(db, keys, family_id, child_id)
+    involved = next((i for i in involved_for_child(store, family_id, child_id)
                      if i.organisation_id == organisation_id), None)
-    return read_decision(load_consent_facts(db, keys, family_id), members, child, organisation_id, involved,
+    return read_decision(load_consent_facts(store, family_id), members, child, organisation_id, involved,
                          kind, day)

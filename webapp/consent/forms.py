@@ -24,6 +24,9 @@ class DecisionForm(FlaskForm):
                                      AnyOf(("yes", "no"), message=_l("Choose yes or no."))])
     decision_id = StringField(filters=[_strip], validators=[
         Optional(), Regexp(UUID_PATTERN, message=_l("This form is not complete. Reload the page and try again."))])
+    # The person's own decision the page showed ("" when they had none): a decision is based on it.
+    based_on = StringField(filters=[_strip], validators=[
+        Optional(), Regexp(UUID_PATTERN, message=_l("This form is not complete. Reload the page and try again."))])
 
 
 def parse_day(text: str) -> date | None:

@@ -7,27 +7,28 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlite_utils
 from flask import url_for
 from flask_babel import gettext as _
 
 from webapp.consent import texts
-from webapp.consent.access import counting_decisions, decider_role, domain_of
+from webapp.consent.access import counting_decisions, domain_of
 from webapp.consent.outlook import Choice, Outlook, last_rule_change, outlook, paused_by_birthday
 from webapp.consent.overview import kinds_for
-from webapp.consent.rules import DeciderRole, Domain, age_on
+from webapp.consent.rules import DeciderRole, Domain
 from webapp.consent.store import ConsentFacts, load_consent_facts
-from webapp.crypto import NodeKey
-from webapp.family.members import Person, family_members
-from webapp.plan.involved import involved_for_child
+from webapp.people.access import decider_role, visible_children
+from webapp.people.ages import age_on
+from webapp.people.involved import involved_for_child
+from webapp.people.members import Person
+from webapp.records import RecordStore
 
 BIRTHDAY_NOTICE_DAYS = 30
 
 
-def consent_notices(db: sqlite_utils.Database, keys: NodeKey, user, today: date) -> list[dict]:
+def consent_notices(store: RecordStore, user, today: date, members: list[Person]) -> list[dict]:
     """What this person should decide or know about consent now, one notice per child and reason.
 
-    ``user`` is the signed-in ``FamilyMember``. Each notice is a dict:
+    ``user`` is the signed-in ``FamilyMember``, ``members`` their family. Each notice is a dict:
 
     - ``type``: ``"birthday"`` (a birthday of 12, 16 or 18 changed who decides: shown while
       sharing is paused until the youth decides, and for 30 days after the birthday until the
@@ -40,18 +41,16 @@ def consent_notices(db: sqlite_utils.Database, keys: NodeKey, user, today: date)
 
     A parent sees notices about all children, a youth only about themself.
     """
-    members = family_members(db, keys, user.family_id)
-    children = [p for p in members if p.is_child and p.birth_date and p.birth_date <= today]
-    if user.role == "youth":
-        children = [p for p in children if p.id == user.person_id]
-    facts = load_consent_facts(db, keys, user.family_id)
+    children = [p for p in visible_children(members, user.role, user.person_id)
+                if p.birth_date and p.birth_date <= today]
+    facts = load_consent_facts(store, user.family_id)
     notices = []
     for child in children:
         role = decider_role(user.role, user.person_id, members, child)
         paused: list[str] = []
         asked: list[str] = []
         birthdays = [day for day in (_recent_rule_change(facts, child, today),) if day]
-        for involved in involved_for_child(db, keys, user.family_id, child.id):
+        for involved in involved_for_child(store, user.family_id, child.id):
             domain = domain_of(involved)
             for kind in kinds_for(child, today):
                 decisions = counting_decisions(facts.decisions_about(child.id, involved.organisation_id, kind),

@@ -19,6 +19,7 @@ from webapp.consent.rules import (
     Domain,
     SharingStatus,
     current_decisions,
+    latest_per_person,
     may_decide,
     sharing_state,
     who_decides,
@@ -62,11 +63,9 @@ def _happened(decisions: Iterable[ConsentDecision], birth_date: date, day: date)
 
 
 def _someone_wants_to_share(decisions: list[ConsentDecision]) -> bool:
-    """True when somebody's latest decision is a yes, whether or not it still counts."""
-    latest: dict[str, ConsentDecision] = {}
-    for decision in sorted(decisions, key=lambda d: (d.clock, d.granted)):  # a no wins a tie
-        latest[decision.person_id] = decision
-    return any(d.granted for d in latest.values())
+    """True when somebody's latest decision is a yes, whether or not it still counts (the same
+    rule as ``rules.latest_per_person``: among concurrent decisions a no wins)."""
+    return any(d.granted for d in latest_per_person(decisions))
 
 
 def display_state(

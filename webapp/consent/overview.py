@@ -8,9 +8,12 @@ from webapp.consent import texts
 from webapp.consent.access import counting_decisions, domain_of, read_decision
 from webapp.consent.outlook import Outlook, outlook, why_not_decider
 from webapp.consent.rules import Basis, DeciderRole, Domain, InfoKind, ReadDecision, SharingStatus, who_decides
-from webapp.consent.store import ConsentFacts, StoredDecision, StoredEmergency, StoredLegalBasis
-from webapp.family.members import YOUTH_ACCOUNT_MIN_AGE, Person
-from webapp.plan.involved import Involved
+from webapp.consent.store import (
+    ConsentFacts, StoredDecision, StoredEmergency, StoredLegalBasis, latest_decision_id,
+)
+from webapp.people.ages import YOUTH_ACCOUNT_MIN_AGE
+from webapp.people.involved import Involved
+from webapp.people.members import Person
 
 # Dutch path segments for the kinds of information (the stored values stay English).
 KIND_SLUGS = {InfoKind.PLAN: "plan", InfoKind.EVALUATIONS: "evaluaties", InfoKind.YOUTH_COMMENTS: "eigen-tekst"}
@@ -53,6 +56,7 @@ class KindCard:
     legal: StoredLegalBasis | None
     emergency: StoredEmergency | None
     last_decision: StoredDecision | None
+    my_latest: str | None  # the viewer's current decision: what a new decision of theirs is based on
     last_by: str  # name of who took the last decision ("" when it was the viewer)
 
 
@@ -109,6 +113,7 @@ def kind_card(facts: ConsentFacts, members: list[Person], child: Person, involve
         stopped_by=names.get(view.stopped_by, "?") if decides and view.stopped_by not in (None, viewer.person_id)
         else None,
         legal=legal, emergency=emergency, last_decision=last,
+        my_latest=latest_decision_id(facts, child.id, involved.organisation_id, kind, viewer.person_id),
         last_by="" if last is None or last.decision.person_id == viewer.person_id
         else names.get(last.decision.person_id, "?"),
     )

@@ -10,6 +10,8 @@ from datetime import date
 from enum import Enum
 from typing import Iterable
 
+from webapp.people.ages import age_on  # noqa: F401  (the rules are stated in ages)
+
 
 class Domain(Enum):
     """Which set of rules decides who gives consent."""
@@ -55,17 +57,6 @@ _SCHOOL_SECTORS = frozenset({"school", "samenwerkingsverband"})
 _YOUTH_HAS_A_VOICE = 12
 _YOUTH_DECIDES_ALONE_IN_HELP = 16
 _ADULT = 18
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Full years of age on `day`; a 29 February child ages on 1 March in non-leap years."""
-    if day < birth_date:
-        raise ValueError(f"day {day} is before the birth date {birth_date}")
-    # Comparing (month, day) tuples makes (2, 28) < (2, 29): in a non-leap
-    # year a 29 February child is still the old age on 28 February and gets
-    # a year older on 1 March.
-    birthday_not_yet_reached = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - int(birthday_not_yet_reached)
 
 
 def domain_for_sector(sector: str) -> Domain:
@@ -115,9 +106,12 @@ class ConsentDecision:
     role: DeciderRole
     granted: bool
     decided_on: date
-    # Hybrid-logical-clock string: lexicographic order is causal order;
-    # equal clocks mean the decisions were concurrent.
+    # Hybrid-logical-clock value of when it was made (orders one person's decisions in turn).
     clock: str
+    # The same person's earlier decision this one was made on (what they saw as their
+    # current decision), or None for their first. Two decisions based on the same earlier
+    # one were made without knowing of each other: they are concurrent.
+    based_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,23 +134,22 @@ def _counts(decision: ConsentDecision, birth_date: date, domain: Domain, day: da
     )
 
 
-def _latest_per_person(decisions: Iterable[ConsentDecision]) -> list[ConsentDecision]:
-    """Each person's latest decision; among concurrent ones a no wins."""
-    latest: dict[tuple[DeciderRole, str], ConsentDecision] = {}
+def latest_per_person(decisions: Iterable[ConsentDecision]) -> list[ConsentDecision]:
+    """Each person's current decision: the newest of those no later decision was based on.
+
+    A decision made on another (based on) replaces it. When a person made two decisions
+    based on the same earlier one (on two devices, one of them offline), neither knew of the
+    other: then a withdrawal wins over a grant, whatever their clocks say."""
+    by_person: dict[tuple[DeciderRole, str], list[ConsentDecision]] = {}
     for decision in decisions:
-        key = (decision.role, decision.person_id)
-        current = latest.get(key)
-        if current is None or _supersedes(decision, current):
-            latest[key] = decision
-    return list(latest.values())
-
-
-def _supersedes(candidate: ConsentDecision, current: ConsentDecision) -> bool:
-    """True when `candidate` should replace `current` as a person's latest."""
-    if candidate.clock != current.clock:
-        return candidate.clock > current.clock
-    # Concurrent: a withdrawal must never be lost to a simultaneous grant.
-    return current.granted and not candidate.granted
+        by_person.setdefault((decision.role, decision.person_id), []).append(decision)
+    latest = []
+    for own in by_person.values():
+        replaced = {d.based_on for d in own if d.based_on}
+        heads = [d for d in own if d.decision_id not in replaced]
+        noes = [d for d in heads if not d.granted]
+        latest.append(max(noes or heads, key=lambda d: (d.clock, d.decision_id)))
+    return latest
 
 
 def current_decisions(
@@ -166,7 +159,7 @@ def current_decisions(
     day: date,
 ) -> list[ConsentDecision]:
     """Each decider's latest decision that counts on `day` (a no wins among concurrent ones)."""
-    return _latest_per_person(d for d in decisions if _counts(d, birth_date, domain, day))
+    return latest_per_person(d for d in decisions if _counts(d, birth_date, domain, day))
 
 
 def sharing_state(

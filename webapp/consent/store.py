@@ -5,7 +5,9 @@ never deleted; the list of records is the history. The subject of each is the ch
 
 Record kinds and their bodies:
 
-- ``consent_decision`` (author: the deciding person's id):
+- ``consent_decision`` (author: the deciding person's id; ``replaces`` in the header: the same
+  person's decision about this child, organisation and kind that they saw when deciding, so two
+  decisions based on the same one are concurrent):
   ``{organisation_id, organisation, kind, granted, role, decided_on}``
 - ``legal_basis`` (author: who recorded it, e.g. a professional id on the hub):
   ``{item, organisation_id, organisation, kind, ground, starts_on, ends_on}``
@@ -23,9 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-import sqlite_utils
-
-from sync.clock import HybridClock
 from sync.record import Record
 from webapp.consent.rules import (
     Basis,
@@ -34,9 +33,9 @@ from webapp.consent.rules import (
     EmergencyException,
     InfoKind,
     LegalBasis,
+    latest_per_person,
 )
-from webapp.crypto import NodeKey
-from webapp.records import add_record, family_records, latest_versions
+from webapp.records import RecordStore
 
 LEGAL_GROUNDS = ("jeugdbescherming", "court_order", "legal_duty")
 _FACT_KINDS = ("consent_decision", "legal_basis", "emergency_access")
@@ -107,7 +106,7 @@ def _decision(record: Record) -> StoredDecision:
         organisation=body.get("organisation", ""), kind=InfoKind(body["kind"]),
         decision=ConsentDecision(decision_id=record.id, person_id=record.author, role=DeciderRole(body["role"]),
                                  granted=bool(body["granted"]), decided_on=date.fromisoformat(body["decided_on"]),
-                                 clock=record.clock),
+                                 clock=record.clock, based_on=record.replaces),
     )
 
 
@@ -129,33 +128,41 @@ def _emergency(record: Record) -> StoredEmergency:
                            body.get("role", ""))
 
 
-def load_consent_facts(db: sqlite_utils.Database, keys: NodeKey, family_id: str) -> ConsentFacts:
-    """All consent decisions, legal bases (latest versions) and emergency exceptions of a family."""
-    records = family_records(db, keys, family_id, kinds=_FACT_KINDS)
-    by_kind: dict[str, list[Record]] = {kind: [] for kind in _FACT_KINDS}
-    for record in records:
-        by_kind[record.kind].append(record)
+def load_consent_facts(store: RecordStore, family_id: str) -> ConsentFacts:
+    """All consent decisions (the history they are judged from), and the current version of every
+    legal basis and emergency exception of a family."""
     return ConsentFacts(
-        decisions=tuple(_decision(r) for r in by_kind["consent_decision"]),
-        legal_bases=tuple(_legal_basis(r) for r in latest_versions(by_kind["legal_basis"]).values()),
-        emergencies=tuple(_emergency(r) for r in latest_versions(by_kind["emergency_access"]).values()),
+        decisions=tuple(_decision(r) for r in store.history(family_id, ["consent_decision"])),
+        legal_bases=tuple(_legal_basis(r) for r in store.current(family_id, ["legal_basis"])),
+        emergencies=tuple(_emergency(r) for r in store.current(family_id, ["emergency_access"])),
     )
 
 
+def latest_decision_id(facts: ConsentFacts, child_id: str, organisation_id: str, kind: InfoKind,
+                       person_id: str) -> str | None:
+    """The id of this person's newest decision about this child, organisation and kind (what a
+    decision made now is based on), or None when they never decided."""
+    mine = [d.decision for d in facts.decisions_about(child_id, organisation_id, kind)
+            if d.decision.person_id == person_id]
+    current = latest_per_person(mine)
+    return max(current, key=lambda d: (d.clock, d.decision_id)).decision_id if current else None
+
+
 def record_decision(
-    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
-    organisation_id: str, organisation: str, kind: InfoKind, person_id: str, role: DeciderRole,
-    granted: bool, decided_on: date, record_id: str | None = None,
+    store: RecordStore, *, family_id: str, child_id: str, organisation_id: str, organisation: str,
+    kind: InfoKind, person_id: str, role: DeciderRole, granted: bool, decided_on: date, based_on: str | None,
+    record_id: str | None = None,
 ) -> Record:
-    """Store one yes or no. The caller checked that this person may decide on `decided_on`."""
+    """Store one yes or no, based on the person's decision they saw (`based_on`, None for a first one).
+    The caller checked that this person may decide on `decided_on`."""
     body = {"organisation_id": organisation_id, "organisation": organisation, "kind": kind.value,
             "granted": granted, "role": role.value, "decided_on": decided_on.isoformat()}
-    return add_record(db, keys, hlc, family_id=family_id, kind="consent_decision", author=person_id,
-                      subject=child_id, body=body, record_id=record_id)
+    return store.write(family_id=family_id, kind="consent_decision", author=person_id, subject=child_id, body=body,
+                       record_id=record_id, replaces=based_on)
 
 
 def record_legal_basis(
-    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
+    store: RecordStore, *, family_id: str, child_id: str,
     organisation_id: str, organisation: str, kind: InfoKind, ground: str, starts_on: date,
     ends_on: date | None = None, author: str, item: str | None = None, record_id: str | None = None,
 ) -> Record:
@@ -168,12 +175,12 @@ def record_legal_basis(
             "ends_on": ends_on.isoformat() if ends_on else None}
     if item:
         body["item"] = item
-    return add_record(db, keys, hlc, family_id=family_id, kind="legal_basis", author=author,
-                      subject=child_id, body=body, record_id=record_id)
+    return store.write(family_id=family_id, kind="legal_basis", author=author, subject=child_id, body=body,
+                       record_id=record_id)
 
 
 def record_emergency(
-    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
+    store: RecordStore, *, family_id: str, child_id: str,
     organisation_id: str, organisation: str, kind: InfoKind, reason: str, professional: str, role: str,
     recorded_on: date, ends_on: date | None = None, author: str, record_id: str | None = None,
 ) -> Record:
@@ -186,12 +193,12 @@ def record_emergency(
     body = {"organisation_id": organisation_id, "organisation": organisation, "kind": kind.value,
             "reason": exception.reason, "professional": professional, "role": role,
             "recorded_on": exception.recorded_on.isoformat(), "ends_on": exception.ends_on.isoformat()}
-    return add_record(db, keys, hlc, family_id=family_id, kind="emergency_access", author=author,
-                      subject=child_id, body=body, record_id=record_id)
+    return store.write(family_id=family_id, kind="emergency_access", author=author, subject=child_id, body=body,
+                       record_id=record_id)
 
 
 def record_access_event(
-    db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, child_id: str,
+    store: RecordStore, *, family_id: str, child_id: str,
     organisation_id: str, organisation: str, professional: str, role: str, kind: InfoKind, basis: Basis,
     at: datetime, author: str, record_id: str | None = None,
 ) -> Record:
@@ -201,14 +208,14 @@ def record_access_event(
     body = {"organisation_id": organisation_id, "organisation": organisation, "professional": professional,
             "role": role, "kind": kind.value, "basis": basis.value,
             "at": at.astimezone(timezone.utc).isoformat(timespec="seconds")}
-    return add_record(db, keys, hlc, family_id=family_id, kind="access_event", author=author,
-                      subject=child_id, body=body, record_id=record_id)
+    return store.write(family_id=family_id, kind="access_event", author=author, subject=child_id, body=body,
+                       record_id=record_id)
 
 
-def access_events(db: sqlite_utils.Database, keys: NodeKey, family_id: str) -> list[AccessEvent]:
+def access_events(store: RecordStore, family_id: str) -> list[AccessEvent]:
     """Every access event of the family, newest first."""
     events = []
-    for record in family_records(db, keys, family_id, kinds=["access_event"]):
+    for record in store.history(family_id, ["access_event"]):
         body = record.body
         events.append(AccessEvent(
             id=record.id, child_id=record.subject or "", organisation_id=body["organisation_id"],

@@ -15,20 +15,21 @@ from flask_login import current_user
 from sync.record import new_record_id
 from webapp.auth import family_required
 from webapp.consent import texts
-from webapp.consent.access import counting_decisions, decider_role, domain_of
+from webapp.consent.access import counting_decisions, domain_of
 from webapp.consent.forms import DecisionForm, PeriodForm
 from webapp.consent.period import Period
 from webapp.consent.notices import consent_notices
 from webapp.consent.outlook import Choice, NotDecider, refusal_of_grant, why_not_decider
 from webapp.consent.overview import KindCard, Viewer, kind_card, kind_from_slug, kinds_for, organisation_cards
 from webapp.consent.rules import DeciderRole, InfoKind
-from webapp.consent.store import access_events, load_consent_facts, record_decision
-from webapp.db import get_db
+from webapp.consent.store import access_events, latest_decision_id, load_consent_facts, record_decision
 from webapp.errors import request_id
-from webapp.family.members import Person, family_members
-from webapp.plan.access import visible_children
-from webapp.plan.involved import Involved, involved_for_child
-from webapp.records import clock, get_record, node_key
+from webapp.people.access import (
+    SiblingRefused, children_of_current_user, current_members, decider_role, find_child,
+)
+from webapp.people.involved import Involved, involved_for_child
+from webapp.people.members import Person
+from webapp.records import get_store
 from webapp.render import render
 
 bp = Blueprint("consent", __name__)
@@ -46,17 +47,21 @@ def _refusal(status: int, title: str, text: str, child: Person | None = None):
 
 def _visible_children(members: list[Person]) -> list[Person]:
     """The children whose consent this member may see (the plan's rule), with a known birth date."""
-    return [p for p in visible_children(members) if p.birth_date is not None]
+    return [p for p in children_of_current_user(members) if p.birth_date is not None]
 
 
 def _child_or_abort(child_id: str) -> tuple[list[Person], Person]:
     """The family and the child; 404 when it is no child of this family, 403 for a youth's sibling."""
-    members = family_members(get_db(), node_key(), current_user.family_id)
-    child = next((p for p in members if p.id == child_id and p.is_child and p.birth_date), None)
-    if child is None or child.birth_date > _today():
+    members = current_members()
+    try:
+        child = find_child(members, child_id, current_user.role, current_user.person_id)
+    except SiblingRefused:
+        sibling = next(p for p in members if p.id == child_id)
+        abort(_refusal(403, _("You cannot decide this"), texts.not_decider_text(NotDecider.OTHER_CHILD, sibling.name)))
+    except LookupError:
         abort(404)
-    if current_user.role == "youth" and child.id != current_user.person_id:
-        abort(_refusal(403, _("You cannot decide this"), texts.not_decider_text(NotDecider.OTHER_CHILD, child.name)))
+    if child.birth_date is None or child.birth_date > _today():
+        abort(404)
     return members, child
 
 
@@ -73,7 +78,7 @@ class Target:
 def _target_or_abort(child_id: str, organisation_id: str, kind_slug: str) -> Target:
     """The child, involved organisation and kind; 404 when the organisation or kind is unknown for this child."""
     members, child = _child_or_abort(child_id)
-    involved = next((i for i in involved_for_child(get_db(), node_key(), current_user.family_id, child.id)
+    involved = next((i for i in involved_for_child(get_store(), current_user.family_id, child.id)
                      if i.organisation_id == organisation_id), None)
     kind = kind_from_slug(kind_slug)
     if involved is None or kind is None or kind not in kinds_for(child, _today()):
@@ -86,7 +91,7 @@ def _viewer(members: list[Person], child: Person) -> Viewer:
 
 
 def _card(target: Target) -> KindCard:
-    facts = load_consent_facts(get_db(), node_key(), current_user.family_id)
+    facts = load_consent_facts(get_store(), current_user.family_id)
     return kind_card(facts, target.members, target.child, target.involved, target.kind,
                      _viewer(target.members, target.child), _today())
 
@@ -100,10 +105,9 @@ def _back_to_card(target: Target):
 @family_required
 def index():
     """Start of consent: what waits for this person, and a link per child."""
-    db, keys = get_db(), node_key()
-    members = family_members(db, keys, current_user.family_id)
+    members = current_members()
     return render("consent/index.html", children=_visible_children(members), today=_today(),
-                  consent_notices=consent_notices(db, keys, current_user, _today()))
+                  consent_notices=consent_notices(get_store(), current_user, _today(), members))
 
 
 @bp.get("/toestemming/<child_id>")
@@ -111,9 +115,9 @@ def index():
 def child(child_id: str):
     """A child's consent page: a card per organisation, a state and a button per kind of information."""
     members, child = _child_or_abort(child_id)
-    db, keys = get_db(), node_key()
-    cards = organisation_cards(load_consent_facts(db, keys, current_user.family_id), members, child,
-                               involved_for_child(db, keys, current_user.family_id, child.id),
+    store = get_store()
+    cards = organisation_cards(load_consent_facts(store, current_user.family_id), members, child,
+                               involved_for_child(store, current_user.family_id, child.id),
                                _viewer(members, child), _today())
     return render("consent/child.html", "consent/_cards.html", child=child, cards=cards, new_id=new_record_id,
                   texts=texts)
@@ -130,8 +134,8 @@ def decide(child_id: str, organisation_id: str, kind_slug: str):
     if not form.validate_on_submit():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
         return _refusal(422, _("Something in the request was not right"), str(errors[0]), child)
-    db, keys = get_db(), node_key()
-    if form.decision_id.data and get_record(db, keys, current_user.family_id, form.decision_id.data):
+    store = get_store()
+    if form.decision_id.data and store.exists(current_user.family_id, form.decision_id.data):
         return _back_to_card(target)  # the same form sent again: it is stored already
     domain = domain_of(target.involved)
     role = decider_role(current_user.role, current_user.person_id, target.members, child)
@@ -140,8 +144,17 @@ def decide(child_id: str, organisation_id: str, kind_slug: str):
         return _refusal(403, _("You cannot decide this"),
                         _("%(reason)s Nothing was saved.", reason=texts.not_decider_text(reason, child.name)), child)
     granted = form.answer.data == "yes"
+    facts = load_consent_facts(store, current_user.family_id)
+    mine = {d.decision.decision_id for d in facts.decisions_about(child.id, organisation_id, target.kind)
+            if d.decision.person_id == current_user.person_id}
+    if "based_on" not in request.form:  # a form from before decisions named their basis
+        based_on = latest_decision_id(facts, child.id, organisation_id, target.kind, current_user.person_id)
+    elif not form.based_on.data or form.based_on.data in mine:
+        based_on = form.based_on.data or None
+    else:
+        return _refusal(422, _("Something in the request was not right"),
+                        _("This form is not complete. Reload the page and try again."), child)
     if granted:
-        facts = load_consent_facts(db, keys, current_user.family_id)
         decisions = counting_decisions(facts.decisions_about(child.id, organisation_id, target.kind),
                                        target.members, child)
         blocker = refusal_of_grant(current_user.person_id, child.birth_date, domain, decisions, today)
@@ -151,10 +164,10 @@ def decide(child_id: str, organisation_id: str, kind_slug: str):
                             _("%(name)s does not want to share this. Only %(name)s can change that. "
                               "Nothing was saved.", name=name), child)
     assert role is not None  # why_not_decider answers NO_GEZAG for None
-    record_decision(db, keys, clock(), family_id=current_user.family_id, child_id=child.id,
+    record_decision(store, family_id=current_user.family_id, child_id=child.id,
                     organisation_id=organisation_id, organisation=target.involved.organisation, kind=target.kind,
                     person_id=current_user.person_id, role=role, granted=granted, decided_on=today,
-                    record_id=form.decision_id.data or None)
+                    based_on=based_on, record_id=form.decision_id.data or None)
     return _back_to_card(target)
 
 
@@ -175,7 +188,7 @@ def confirm_withdrawal(child_id: str, organisation_id: str, kind_slug: str):
 def history(child_id: str):
     """Every consent decision about a child, newest first, and the legal bases; nothing is ever removed."""
     members, child = _child_or_abort(child_id)
-    facts = load_consent_facts(get_db(), node_key(), current_user.family_id)
+    facts = load_consent_facts(get_store(), current_user.family_id)
     decisions = [d for d in reversed(facts.decisions) if d.child_id == child.id]
     legal_bases = [b for b in facts.legal_bases if b.basis.child_id == child.id]
     return render("consent/history.html", child=child, decisions=decisions, legal_bases=legal_bases,
@@ -188,15 +201,14 @@ def access_overview():
     """Who looked at what: when, who, organisation, role, which information and on which basis, by period.
 
     Bad dates give 422 and the messages; the list is then not shown."""
-    db, keys = get_db(), node_key()
-    members = family_members(db, keys, current_user.family_id)
-    children = {p.id: p for p in _visible_children(members)}
+    store = get_store()
+    children = {p.id: p for p in _visible_children(current_members())}
     form = PeriodForm(formdata=request.args)
     valid = form.validate()
     period = form.period if valid else Period()
-    events = [e for e in access_events(db, keys, current_user.family_id)
+    events = [e for e in access_events(store, current_user.family_id)
               if e.child_id in children and period.contains(texts.local_day(e.at))]
-    emergencies = [e for e in load_consent_facts(db, keys, current_user.family_id).emergencies
+    emergencies = [e for e in load_consent_facts(store, current_user.family_id).emergencies
                    if e.exception.child_id in children
                    and period.overlaps(e.exception.recorded_on, e.exception.ends_on)]
     return render("consent/access.html", status=200 if valid else 422, form=form, valid=valid, events=events,

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import abort, current_app
 from flask_login import current_user
 
-from webapp.db import get_db
 from webapp.evaluation import rules
 from webapp.evaluation.questionnaires import REGISTRY, Registry
-from webapp.family.members import Person
-from webapp.plan.access import load_child, today
+from webapp.people.access import load_child
+from webapp.people.members import Person
+from webapp.plan.access import today
 from webapp.plan.model import ChildPlan, EvaluationMoment
 from webapp.plan.queries import load_child_plan
-from webapp.records import node_key
+from webapp.records import get_store
 
 # Respondents in URLs, in the words of the interface.
 SLUGS = {"ouder": rules.PARENT, "jongere": rules.YOUTH, "samen-met-kind": rules.CHILD}
@@ -21,7 +21,7 @@ SLUG_OF = {respondent: slug for slug, respondent in SLUGS.items()}
 def load_plan(child_id: str) -> tuple[Person, Person | None, ChildPlan]:
     """The child, the signed-in person and the child's plan; 404 for an unknown child, 403 for a sibling."""
     child, me = load_child(child_id)
-    return child, me, load_child_plan(get_db(), node_key(), current_user.family_id, child.id)
+    return child, me, load_child_plan(get_store(), current_user.family_id, child.id)
 
 
 def load_moment(child_id: str, moment_id: str) -> tuple[Person, Person | None, ChildPlan, EvaluationMoment]:

@@ -5,16 +5,13 @@ results page has values over time. Sam chose to show his answers to his parents.
 """
 from __future__ import annotations
 
-import sqlite_utils
-
-from sync.clock import HybridClock
-from webapp.crypto import NodeKey
 from webapp.evaluation import rules
 from webapp.evaluation.answers import check_answers
 from webapp.evaluation.queries import save_response
 from webapp.evaluation.questionnaires import REGISTRY, ask, goal_key, goals_in_scope
 from webapp.evaluation.responses import response_body
 from webapp.plan.queries import load_child_plan
+from webapp.records import RecordStore
 
 # Per moment (oldest first) and person: school goal GAS level, sleep goal 1–5, then the other answers.
 _ANSWERS = {
@@ -34,10 +31,10 @@ _ANSWERS = {
 }
 
 
-def seed_demo_evaluations(db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, family_id: str, *,
+def seed_demo_evaluations(store: RecordStore, family_id: str, *,
                           fatima, sam, moment_ids: list[str], school: str, sleep: str) -> None:
     """Submitted answers of Fatima (parent) and Sam (youth, shared) at the given earlier moments."""
-    plan = load_child_plan(db, keys, family_id, sam.id)
+    plan = load_child_plan(store, family_id, sam.id)
     questionnaire = REGISTRY.current(rules.REGULAR)
     for index, moment_id in enumerate(moment_ids):
         moment = next(m for m in plan.moments if m.id == moment_id)
@@ -48,7 +45,7 @@ def seed_demo_evaluations(db: sqlite_utils.Database, keys: NodeKey, hlc: HybridC
             checked = check_answers(ask(questionnaire, goals), raw, complete=True)
             if not checked.ok:
                 raise ValueError(f"demo answers do not fit the questionnaire: {checked.errors}")
-            save_response(db, keys, hlc, family_id=family_id, child_id=sam.id, author_id=person.id, body=response_body(
+            save_response(store, family_id=family_id, child_id=sam.id, author_id=person.id, body=response_body(
                 item=rules.response_item(moment.id, respondent, person.id, sam.id), moment=moment.id,
                 respondent=respondent, questionnaire=questionnaire.id, questionnaire_version=questionnaire.version,
                 version=1, status=rules.SUBMITTED, answers=checked.answers, goals=goals,

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from typing import Iterable
 
 from sync.clock import Stamp
-from sync.record import Record
+from sync.record import Record, order_key
 from webapp.evaluation import rules
 from webapp.evaluation.questionnaires import GoalInScope
 
@@ -117,8 +117,7 @@ def _version(record: Record) -> ResponseVersion:
 
 def fold_responses(child_id: str, records: Iterable[Record]) -> list[Response]:
     """Every answer about this child, each with its versions in clock order."""
-    mine = sorted((r for r in records if r.kind == KIND and r.subject == child_id),
-                  key=lambda r: (r.clock, r.author))
+    mine = sorted((r for r in records if r.kind == KIND and r.subject == child_id), key=order_key)
     responses: dict[str, Response] = {}
     for record in mine:
         version = _version(record)

@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.auth import family_required
-from webapp.db import get_db
 from webapp.evaluation import rules, texts
 from webapp.evaluation.access import (SLUG_OF, is_open, load_moment, load_plan, my_respondents, registry,
                                       respondent_or_abort)
@@ -27,7 +26,7 @@ from webapp.evaluation.responses import Response, ResponseVersion, body_of, resp
 from webapp.evaluation.results import Answered, GoalProgress, asked_in, goal_progress, t_scores
 from webapp.evaluation.scoring import RHO
 from webapp.plan.access import today
-from webapp.records import clock, node_key
+from webapp.records import get_store
 from webapp.render import after_change, render
 
 bp = Blueprint("evaluation", __name__, url_prefix="/kind/<child_id>/evaluatie")
@@ -152,7 +151,7 @@ class _AnswerPage:
         share = self.respondent == rules.YOUTH and form.get("share") == "1"
         if not _is_uuid(client_id):
             return self.form(kept, status=422, share=share, error=str(texts.FORM_DAMAGED))
-        if is_stored(get_db(), node_key(), current_user.family_id, client_id):
+        if is_stored(get_store(), current_user.family_id, client_id):
             return redirect(self.url, 303)  # sent twice: the first one counted
         if not self.open:
             return self.view(status=409, error=str(texts.CLOSED))
@@ -173,7 +172,7 @@ class _AnswerPage:
             status=rules.SUBMITTED if submit else rules.DRAFT, answers=checked.answers, goals=self.goals,
             shared_with_parents=share, by=_author(self.me), saved_on=today())
         try:
-            save_response(get_db(), node_key(), clock(), family_id=current_user.family_id, child_id=self.child.id,
+            save_response(get_store(), family_id=current_user.family_id, child_id=self.child.id,
                           author_id=current_user.person_id, body=body, record_id=client_id)
         except ValueError:  # the id belongs to a record of another family
             return self.form(kept, status=422, share=share, error=str(texts.FORM_DAMAGED))
@@ -201,9 +200,9 @@ def share(child_id, moment_id, slug):
     client_id = request.form.get("client_id", "")
     if not _is_uuid(client_id):
         abort(422)
-    if wanted != response.shared and not is_stored(get_db(), node_key(), current_user.family_id, client_id):
+    if wanted != response.shared and not is_stored(get_store(), current_user.family_id, client_id):
         try:
-            save_response(get_db(), node_key(), clock(), family_id=current_user.family_id, child_id=child.id,
+            save_response(get_store(), family_id=current_user.family_id, child_id=child.id,
                           author_id=current_user.person_id, record_id=client_id,
                           body=body_of(response.current, shared_with_parents=wanted, by=_author(me)))
         except ValueError:  # the id belongs to a record of another family
@@ -237,7 +236,7 @@ def version(child_id, record_id):
 # -- small helpers ------------------------------------------------------------------------
 
 def _responses(child) -> list[Response]:
-    return load_responses(get_db(), node_key(), current_user.family_id, child.id)
+    return load_responses(get_store(), current_user.family_id, child.id)
 
 
 def _response(child, item: str) -> Response | None:

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from webapp.family.members import SCHOOL_STAGES
+from webapp.people.members import SCHOOL_STAGES
 
 
 def _strip(value: str | None) -> str:

@@ -9,8 +9,9 @@ from webapp.auth import family_required, parent_required, queries
 from webapp.db import get_db, transaction
 from webapp.family.forms import ChildForm, InviteForm, ParentForm
 from webapp.family.invitations import issue_invitation
-from webapp.family.members import add_member, family_members, may_have_youth_account
-from webapp.records import clock, node_key
+from webapp.people.access import current_members
+from webapp.people.members import add_member, may_have_youth_account
+from webapp.records import get_store
 from webapp.render import render
 
 bp = Blueprint("family", __name__)
@@ -23,9 +24,9 @@ def _invitable(members, accounts_by_person, today):
 
 
 def _page(child_form=None, parent_form=None, invite_form=None, new_code=None, status=200):
-    db, keys = get_db(), node_key()
+    db = get_db()
     today = current_app.config["ONSPLAN"].today()
-    members = family_members(db, keys, current_user.family_id)
+    members = current_members()
     accounts = {p.id: queries.account_for_person(db, p.id) for p in members}
     accounts = {pid: a for pid, a in accounts.items() if a}
     invitable = _invitable(members, accounts, today)
@@ -52,7 +53,7 @@ def add_child():
     form = ChildForm(prefix="child", today=current_app.config["ONSPLAN"].today())
     if not form.validate_on_submit():
         return _page(child_form=form, status=422)
-    add_member(get_db(), node_key(), clock(), family_id=current_user.family_id, author=current_user.person_id,
+    add_member(get_store(), family_id=current_user.family_id, author=current_user.person_id,
                name=form.name.data, role="child", birth_date=form.birth_date.data,
                school_stage=form.school_stage.data)
     flash(_("%(name)s is added to your family.", name=form.name.data), "success")
@@ -66,7 +67,7 @@ def add_parent():
     form = ParentForm(prefix="parent")
     if not form.validate_on_submit():
         return _page(parent_form=form, status=422)
-    add_member(get_db(), node_key(), clock(), family_id=current_user.family_id, author=current_user.person_id,
+    add_member(get_store(), family_id=current_user.family_id, author=current_user.person_id,
                name=form.name.data, role="parent", has_gezag=form.has_gezag.data)
     flash(_("%(name)s is added. You can now make an invitation code.", name=form.name.data), "success")
     return redirect(url_for("family.page"), 303)
@@ -76,9 +77,9 @@ def add_parent():
 @parent_required
 def invite():
     """Make a one-time invitation code for the other parent or a youth of 12+ (parents only)."""
-    db, keys = get_db(), node_key()
+    db = get_db()
     config = current_app.config["ONSPLAN"]
-    members = family_members(db, keys, current_user.family_id)
+    members = current_members()
     accounts = {p.id for p in members if queries.account_for_person(db, p.id)}
     invitable = {p.id: p for p in _invitable(members, accounts, config.today())}
     form = InviteForm()

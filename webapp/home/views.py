@@ -10,13 +10,12 @@ from webapp.auth import family_required, professional_required, queries
 from webapp.consent.notices import consent_notices
 from webapp.db import get_db
 from webapp.evaluation.rules import is_open
-from webapp.family.members import family_members
+from webapp.people.access import children_of_current_user, current_members
+from webapp.people.involved import involved_for_family
 from webapp.plan import labels
-from webapp.plan.access import visible_children
 from webapp.plan.changes import changes_since
-from webapp.plan.involved import involved_for_family
-from webapp.plan.queries import load_child_plan
-from webapp.records import node_key
+from webapp.plan.queries import ALL_COMMENTS, load_child_plan
+from webapp.records import get_store
 from webapp.render import render
 
 family_bp = Blueprint("home", __name__)
@@ -33,17 +32,19 @@ def root():
 @family_required
 def index():
     """The family's home: per child the regisseur, the next evaluation moment, goals and what is new."""
-    db, keys = get_db(), node_key()
+    store = get_store()
     today = current_app.config["ONSPLAN"].today()
-    members = family_members(db, keys, current_user.family_id)
+    members = current_members()
     me = next((p for p in members if p.id == current_user.person_id), None)
-    account = queries.account_by_id(db, current_user.account_id)
+    account = queries.account_by_id(get_db(), current_user.account_id)
     since = account.get("previous_login_at") if account else None
     since_ms = int(datetime.fromisoformat(since).timestamp() * 1000) if since else None
-    involved = involved_for_family(db, keys, current_user.family_id)
+    involved = involved_for_family(store, current_user.family_id)
+    # Comments count as new only after the previous visit, so only those are read.
+    comments_after = f"{since_ms:013d}" if since_ms is not None else ALL_COMMENTS
     cards = []
-    for child in visible_children(members):
-        plan = load_child_plan(db, keys, current_user.family_id, child.id)
+    for child in children_of_current_user(members):
+        plan = load_child_plan(store, current_user.family_id, child.id, comments_after=comments_after)
         upcoming = plan.upcoming_moments(today)
         cards.append({
             "child": child, "plan": plan,
@@ -53,7 +54,7 @@ def index():
             "changes": changes_since(plan, current_user.person_id, since_ms, today),
         })
     return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,
-                  consent_notices=consent_notices(db, keys, current_user, today))
+                  consent_notices=consent_notices(store, current_user, today, members))
 
 
 @hub_bp.get("/")

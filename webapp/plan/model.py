@@ -1,7 +1,7 @@
-"""A child's plan as it stands, folded from the family's records (pure: no Flask, no SQL).
+"""A child's plan as it stands, built from the family's records (pure: no Flask, no SQL).
 
-Every change is its own record; the current state of a goal or afspraak is its record
-with the highest clock (ties: author id), and all earlier records are its history.
+Every change is its own record; the current state of a goal or afspraak is the version that
+``sync.record.supersedes`` picks (clock, then author id), all earlier records are its history.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from sync.record import Record
+from sync.record import Record, current_versions, order_key
 from webapp.consent.rules import DeciderRole
 from webapp.plan.rules import Agreement, GoalStatus, LIFE_DOMAINS
 
@@ -141,10 +141,6 @@ class ChildPlan:
         return [m for m in reversed(self.moments) if m.on < today]
 
 
-def _order(record: Record) -> tuple[str, str]:
-    return (record.clock, record.author)
-
-
 def _goal_version(record: Record) -> GoalVersion:
     body = record.body
     gas = body.get("gas")
@@ -175,16 +171,12 @@ def _agreement(record: Record) -> AgreementRecord:
     )
 
 
-def _latest(records: Iterable[Record]) -> dict[str, Record]:
-    current: dict[str, Record] = {}
-    for record in sorted(records, key=_order):
-        current[record.body.get("item", record.id)] = record
-    return current
-
-
 def fold_child_plan(child_id: str, records: Iterable[Record]) -> ChildPlan:
-    """Build the child's plan from the family's records of the plan kinds."""
-    mine = sorted((r for r in records if r.subject == child_id), key=_order)
+    """Build the child's plan from the family's records of the plan kinds.
+
+    Goals need all their versions (history and who proposed the current one); for afspraken
+    and evaluation moments only the current version counts, so the caller may pass just those."""
+    mine = sorted((r for r in records if r.subject == child_id), key=order_key)
     goals: dict[str, Goal] = {}
     for record in mine:
         if record.kind == "goal":
@@ -202,14 +194,14 @@ def fold_child_plan(child_id: str, records: Iterable[Record]) -> ChildPlan:
                  who_id=r.body["who"].get("id", ""), who_label=r.body["who"].get("label", ""),
                  what=r.body["what"], due=date.fromisoformat(r.body["due"]) if r.body.get("due") else None,
                  status=r.body.get("status", "open"), clock=r.clock)
-        for item, r in _latest(x for x in mine if x.kind == "agreement_item").items()
+        for item, r in current_versions(x for x in mine if x.kind == "agreement_item").items()
     ]
     moments = sorted(
         (EvaluationMoment(id=item, child=child_id, on=date.fromisoformat(r.body["date"]),
                           title=r.body.get("title", ""), goals=tuple(r.body.get("goals", ())),
                           participants=tuple(r.body.get("participants", ())),
                           closing=bool(r.body.get("closing")), closed=bool(r.body.get("closed")))
-         for item, r in _latest(x for x in mine if x.kind == "evaluation_moment").items()
+         for item, r in current_versions(x for x in mine if x.kind == "evaluation_moment").items()
          if not r.body.get("cancelled")),
         key=lambda m: m.on,
     )

@@ -4,33 +4,40 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlite_utils
-
-from sync.clock import HybridClock
 from sync.record import new_record_id
-from webapp.crypto import NodeKey
 from webapp.db import transaction
-from webapp.plan.model import GOAL_KINDS, ChildPlan, Goal, fold_child_plan
+from webapp.plan.model import ChildPlan, Goal, fold_child_plan
 from webapp.plan.rules import GoalStatus, agreement_status, next_status_after_agreement, transition
-from webapp.records import add_record, family_records
+from webapp.records import RecordStore
+
+ALL_COMMENTS = ""  # a clock lower than every clock: every comment
+NO_COMMENTS = None
 
 
-def load_child_plan(db: sqlite_utils.Database, keys: NodeKey, family_id: str, child_id: str) -> ChildPlan:
-    """The child's goals, afspraken, evaluation moments and comments as they stand now."""
-    return fold_child_plan(child_id, family_records(db, keys, family_id, kinds=GOAL_KINDS))
+def load_child_plan(store: RecordStore, family_id: str, child_id: str,
+                    comments_after: str | None = ALL_COMMENTS) -> ChildPlan:
+    """The child's goals (with their versions and agreements), current afspraken and evaluation
+    moments, and the comments with a clock after `comments_after` (``NO_COMMENTS``: none).
+
+    Reads only what the plan shows: the current version of afspraken and moments, never
+    their history, so the cost does not grow with every status change."""
+    records = store.history(family_id, ["goal", "goal_agreement"], subject=child_id)
+    records += store.current(family_id, ["agreement_item", "evaluation_moment"], subject=child_id)
+    if comments_after is not None:
+        records += store.history(family_id, ["comment", "review_note"], subject=child_id, after=comments_after)
+    return fold_child_plan(child_id, records)
 
 
 class PlanWriter:
     """Writes plan changes for one family on behalf of one author."""
 
-    def __init__(self, db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, family_id: str,
-                 author: dict[str, str]):
-        self.db, self.keys, self.hlc, self.family_id = db, keys, hlc, family_id
+    def __init__(self, store: RecordStore, family_id: str, author: dict[str, str]):
+        self.store, self.db, self.family_id = store, store.db, family_id
         self.author = author  # {"side": "family"|"professional", "id": …, "name": …}
 
     def _add(self, kind: str, child_id: str, body: dict[str, Any], record_id: str | None = None):
-        return add_record(self.db, self.keys, self.hlc, family_id=self.family_id, kind=kind,
-                          author=self.author["id"], subject=child_id, body=body, record_id=record_id)
+        return self.store.write(family_id=self.family_id, kind=kind, author=self.author["id"], subject=child_id,
+                                body=body, record_id=record_id)
 
     def propose_goal(self, child_id: str, *, life_domain: str, title: str, strengths: str,
                      gas: list[str] | None, record_id: str | None = None) -> str:
@@ -56,7 +63,7 @@ class PlanWriter:
             self._add("goal_agreement", goal.child, {
                 "goal": goal.id, "version": goal.current.version, "side": side, "role": role,
                 "person_id": self.author["id"], "name": self.author["name"], "agreed_on": today.isoformat()})
-            refreshed = load_child_plan(self.db, self.keys, self.family_id, goal.child).goal(goal.id)
+            refreshed = load_child_plan(self.store, self.family_id, goal.child, NO_COMMENTS).goal(goal.id)
             state = agreement_status(refreshed.current.version, refreshed.current.life_domain, child_birth, today,
                                      [a.agreement for a in refreshed.agreements])
             status = next_status_after_agreement(refreshed.current.status, state)

@@ -8,16 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.auth import family_required
-from webapp.db import get_db
-from webapp.family.members import family_members
 from webapp.plan import labels
-from webapp.plan.access import decider_role, load_child, may_agree_now, today
+from webapp.people.access import current_members, load_child
+from webapp.people.involved import involved_for_child
+from webapp.plan.access import decider_role, may_agree_now, today
 from webapp.plan.forms import AfspraakForm, CommentForm, GoalForm
-from webapp.plan.involved import involved_for_child
 from webapp.plan.model import AFSPRAAK_STATUSES, afspraken_in_order
-from webapp.plan.queries import PlanWriter, load_child_plan
+from webapp.plan.queries import ALL_COMMENTS, NO_COMMENTS, PlanWriter, load_child_plan
 from webapp.plan.rules import GoalStatus, TransitionRefused, agreement_status, can_transition
-from webapp.records import clock, node_key
+from webapp.records import get_store
 from webapp.render import after_change, render
 
 bp = Blueprint("plan", __name__, url_prefix="/kind/<child_id>")
@@ -32,11 +31,13 @@ def _labels():
 
 def _writer(me) -> PlanWriter:
     author = {"side": "family", "id": current_user.person_id, "name": me.name if me else ""}
-    return PlanWriter(get_db(), node_key(), clock(), current_user.family_id, author)
+    return PlanWriter(get_store(), current_user.family_id, author)
 
 
-def _plan(child):
-    return load_child_plan(get_db(), node_key(), current_user.family_id, child.id)
+def _plan(child, with_comments: bool = False):
+    """The child's plan; comments only for the goal page, the one page that shows them."""
+    return load_child_plan(get_store(), current_user.family_id, child.id,
+                           comments_after=ALL_COMMENTS if with_comments else NO_COMMENTS)
 
 
 def _goal_or_404(plan, goal_id):
@@ -53,9 +54,9 @@ def _new_client_id() -> str:
 def _afspraak_form(child, plan, me, form=None) -> AfspraakForm:
     """The afspraak form with its choices: family members and organisations involved."""
     form = form or AfspraakForm(today=today(), formdata=None, client_id=_new_client_id())
-    members = family_members(get_db(), node_key(), current_user.family_id)
+    members = current_members()
     people = [p for p in members if p.role == "parent" or p.id == child.id]
-    organisations = involved_for_child(get_db(), node_key(), current_user.family_id, child.id)
+    organisations = involved_for_child(get_store(), current_user.family_id, child.id)
     form.who.choices = ([("", _("Choose who does it"))]
                         + [(f"person:{p.id}", p.name) for p in people]
                         + [(f"organisation:{o.organisation_id}", f"{o.organisation} ({o.role})") for o in organisations])
@@ -77,7 +78,7 @@ def overview(child_id):
     plan = _plan(child)
     return render("plan/overview.html", child=child, plan=plan, me=me,
                   afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
-                  involved=involved_for_child(get_db(), node_key(), current_user.family_id, child.id),
+                  involved=involved_for_child(get_store(), current_user.family_id, child.id),
                   afspraak_form=_afspraak_form(child, plan, me))
 
 
@@ -105,7 +106,7 @@ def goal(child_id, goal_id):
 
 
 def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
-    plan = _plan(child)
+    plan = _plan(child, with_comments=True)
     goal = _goal_or_404(plan, goal_id)
     state = agreement_status(goal.current.version, goal.current.life_domain, child.birth_date, today(),
                              [a.agreement for a in goal.agreements]) if child.birth_date else None
@@ -220,7 +221,7 @@ def add_afspraak(child_id):
     afspraken = afspraken_in_order(plan.afspraken, current_user.person_id, today())
     return render("plan/overview.html", "plan/_afspraken.html", status=422, child=child, plan=plan, me=me,
                   afspraken=afspraken, afspraak_form=form,
-                  involved=involved_for_child(get_db(), node_key(), current_user.family_id, child.id))
+                  involved=involved_for_child(get_store(), current_user.family_id, child.id))
 
 
 @bp.post("/afspraak/<afspraak_id>/status")
@@ -250,7 +251,7 @@ def print_plan(child_id):
     plan = _plan(child)
     return render("plan/print.html", child=child, plan=plan,
                   afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
-                  involved=involved_for_child(get_db(), node_key(), current_user.family_id, child.id))
+                  involved=involved_for_child(get_store(), current_user.family_id, child.id))
 
 
 # -- small request helpers ---------------------------------------------------------------

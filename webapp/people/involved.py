@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
-
-from webapp.crypto import NodeKey
-from webapp.records import family_records, latest_versions
+from webapp.records import RecordStore
 
 
 @dataclass(frozen=True)
@@ -33,18 +30,17 @@ def _involved(item: str, body: dict) -> Involved:
     )
 
 
-def involved_for_family(db: sqlite_utils.Database, keys: NodeKey, family_id: str) -> list[Involved]:
+def involved_for_family(store: RecordStore, family_id: str) -> list[Involved]:
     """Everyone involved with any child of the family; the regisseur first."""
-    current = latest_versions(family_records(db, keys, family_id, kinds=["involved"]))
-    people = [_involved(item, r.body) for item, r in current.items() if not r.body.get("removed")]
+    people = [_involved(r.item, r.body) for r in store.current(family_id, ["involved"]) if not r.body.get("removed")]
     return sorted(people, key=lambda i: (not i.is_regisseur, i.organisation))
 
 
-def involved_for_child(db: sqlite_utils.Database, keys: NodeKey, family_id: str, child_id: str) -> list[Involved]:
+def involved_for_child(store: RecordStore, family_id: str, child_id: str) -> list[Involved]:
     """The organisations involved in this child's plan; the regisseur first."""
-    return [i for i in involved_for_family(db, keys, family_id) if child_id in i.children]
+    return [i for i in involved_for_family(store, family_id) if child_id in i.children]
 
 
-def regisseur_for_child(db: sqlite_utils.Database, keys: NodeKey, family_id: str, child_id: str) -> Involved | None:
+def regisseur_for_child(store: RecordStore, family_id: str, child_id: str) -> Involved | None:
     """The one coordinating professional of this child's plan, if one is named."""
-    return next((i for i in involved_for_child(db, keys, family_id, child_id) if i.is_regisseur), None)
+    return next((i for i in involved_for_child(store, family_id, child_id) if i.is_regisseur), None)

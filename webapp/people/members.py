@@ -1,17 +1,11 @@
-"""Family members as records: a person record per parent or child, versions folded by clock."""
+"""Family members as records: a person record per parent or child; the store keeps the current version."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-import sqlite_utils
-
-from sync.clock import HybridClock
-from webapp.consent.rules import age_on
-from webapp.crypto import NodeKey
-from webapp.records import add_record, family_records, latest_versions
-
-YOUTH_ACCOUNT_MIN_AGE = 12
+from webapp.people.ages import YOUTH_ACCOUNT_MIN_AGE, age_on
+from webapp.records import RecordStore
 SCHOOL_STAGES = ("po", "vo", "vso", "mbo", "none")
 
 
@@ -47,27 +41,27 @@ def _person(record_id: str, body: dict) -> Person:
     )
 
 
-def family_members(db: sqlite_utils.Database, keys: NodeKey, family_id: str) -> list[Person]:
-    """Everyone in the family: parents first, then children from oldest to youngest."""
-    current = latest_versions(family_records(db, keys, family_id, kinds=["person"]))
-    people = [_person(item, record.body) for item, record in current.items() if not record.body.get("removed")]
+def family_members(store: RecordStore, family_id: str) -> list[Person]:
+    """Everyone in the family: parents first, then children from oldest to youngest.
+
+    Raises LookupError for an unknown family."""
+    people = [_person(record.item, record.body) for record in store.current(family_id, ["person"])
+              if not record.body.get("removed")]
     return sorted(people, key=lambda p: (p.role != "parent", p.birth_date or date.min, p.name))
 
 
-def find_member(db: sqlite_utils.Database, keys: NodeKey, family_id: str, person_id: str) -> Person | None:
-    return next((p for p in family_members(db, keys, family_id) if p.id == person_id), None)
+def find_member(store: RecordStore, family_id: str, person_id: str) -> Person | None:
+    return next((p for p in family_members(store, family_id) if p.id == person_id), None)
 
 
-def add_member(db: sqlite_utils.Database, keys: NodeKey, hlc: HybridClock, *, family_id: str, author: str,
-               name: str, role: str, birth_date: date | None = None, has_gezag: bool = True,
-               school_stage: str | None = None, record_id: str | None = None) -> Person:
+def add_member(store: RecordStore, *, family_id: str, author: str, name: str, role: str,
+               birth_date: date | None = None, has_gezag: bool = True, school_stage: str | None = None,
+               record_id: str | None = None) -> Person:
     """Record a new parent or child; the record id becomes the person's id."""
     body = {"name": name, "role": role, "birth_date": birth_date.isoformat() if birth_date else None,
             "has_gezag": has_gezag, "school_stage": school_stage}
-    record = add_record(db, keys, hlc, family_id=family_id, kind="person", author=author,
-                        body=body, record_id=record_id)
-    body_with_item = dict(record.body)
-    return _person(record.body.get("item", record.id), body_with_item)
+    record = store.write(family_id=family_id, kind="person", author=author, body=body, record_id=record_id)
+    return _person(record.item, record.body)
 
 
 def may_have_youth_account(person: Person, day: date) -> bool:
