@@ -1,7 +1,8 @@
 """Security headers, CSRF and rate limiting, set up in one place for both roles."""
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_compress import Compress
 from flask_login import current_user
 from flask_limiter import Limiter
@@ -54,8 +55,19 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+class ShellSafeSessions(SecureCookieSessionInterface):
+    """Cookie sessions, except that a page marked ``g.stateless`` (what the service worker
+    precaches) never sets, renews or clears the cookie: its answer may arrive after a sign-in."""
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if g.get("stateless"):
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     """Cookie flags, CSRF on every state-changing request, login rate limits, headers."""
+    app.session_interface = ShellSafeSessions()
     config = app.config["ONSPLAN"]
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

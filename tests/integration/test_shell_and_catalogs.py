@@ -85,3 +85,32 @@ def test_only_a_signed_in_family_members_own_pages_may_be_kept_offline(client, p
     assert parent.get("/home").headers["X-OnsPlan-Offline"] == "1"
     assert "X-OnsPlan-Offline" not in parent.get("/static/css/onsplan.css").headers
     assert "X-OnsPlan-Offline" not in parent.get("/bestaat-niet").headers
+
+
+def test_what_the_service_worker_precaches_sets_no_cookie(client):
+    from webapp.pwa.views import SHELL_FILES
+
+    for url in ("/offline", *(f"/static/{name}" for name in SHELL_FILES)):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+        assert b'name="csrf_token"' not in response.get_data(), url
+
+
+def test_the_first_form_after_signing_in_works_when_the_offline_page_answers_late(family_app):
+    """The worker asks for /offline without a cookie while the person signs in; its answer
+    arrives after the first page. Whatever it carries lands in the phone's cookie jar."""
+    from http.cookies import SimpleCookie
+
+    from tests.conftest import Actions, csrf_token
+
+    phone = family_app.test_client()
+    assert Actions(phone).login("fatima").status_code == 303
+    home = phone.get("/home").get_data(as_text=True)
+    late = family_app.test_client().get("/offline")
+    for header in late.headers.getlist("Set-Cookie"):
+        for name, morsel in SimpleCookie(header).items():
+            phone.set_cookie(name, morsel.value)
+    response = phone.post("/taal", data={"csrf_token": csrf_token(home), "language": "en", "next": "/home"})
+    assert response.status_code == 303
+    assert phone.get("/home").status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, send_from_directory
+from flask import Blueprint, Response, current_app, g, send_from_directory
 from flask_babel import get_locale, gettext as _
 
 from webapp.paths import asset_dir
@@ -73,8 +73,15 @@ def service_worker():
 
 @bp.get("/offline")
 def offline():
-    """Shown by the service worker when a page cannot be reached."""
-    return render("pwa/offline.html")
+    """Shown by the service worker when a page cannot be reached.
+
+    The worker precaches this page while someone may be signing in, so it is the same for
+    everyone: no form, no token, no session and no cookie (a late answer must never replace
+    the session the sign-in just started)."""
+    g.stateless = True
+    response = render("pwa/offline.html", shell_page=True)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/favicon.ico")
