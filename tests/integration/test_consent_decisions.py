@@ -12,11 +12,6 @@ from webapp.consent.rules import Basis, InfoKind
 PLAN, EVALUATIONS = InfoKind.PLAN, InfoKind.EVALUATIONS
 
 
-@pytest.fixture
-def older_youth(family_app):
-    return signed_in(family_app, "noor")
-
-
 def test_consent_page_shows_a_card_per_organisation_with_a_state_per_kind(family_app, parent):
     lotte = person(family_app, "Lotte")
     page = text_of(parent.get(f"/toestemming/{lotte.id}"))
@@ -131,25 +126,8 @@ def test_youth_is_not_offered_a_button_for_the_school_plan(family_app, youth):
     assert "<button" not in school
 
 
-def test_parent_without_gezag_sees_the_page_but_may_not_decide(family_app):
-    from webapp.auth import queries
-    from webapp.auth.passwords import hash_password
-    from webapp.db import get_db
-    from webapp.people.members import add_member
-    from webapp.records import get_meta, get_store
-    from sync.record import new_record_id
-
-    with family_app.app_context():
-        db, keys = get_db(), get_store().keys
-        family = get_meta(db, "demo_family")
-        ayla = add_member(get_store(), family_id=family, author="test", name="Ayla", role="parent",
-                          has_gezag=False)
-        queries.create_account(db, id=new_record_id(), family_id=family, person_id=ayla.id, role="parent",
-                               login_hash=keys.lookup_hash("login", "ayla"),
-                               password_hash=hash_password("ayla haar lange zin"))
-    client = family_app.test_client()
-    from tests.conftest import Actions
-    assert Actions(client).login("ayla", "ayla haar lange zin").status_code == 303
+def test_parent_without_gezag_sees_the_page_but_may_not_decide(family_app, parent_without_gezag):
+    client = parent_without_gezag
     lotte = person(family_app, "Lotte")
     page = text_of(client.get(f"/toestemming/{lotte.id}"))
     assert "Alleen ouders met gezag beslissen over delen." in page
