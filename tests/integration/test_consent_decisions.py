@@ -245,3 +245,39 @@ def test_pages_speak_english_when_chosen(family_app, parent):
 def test_navigation_leads_to_consent(parent):
     home = text_of(parent.get("/home"))
     assert 'href="/toestemming"' in home and ">Toestemming</a>" in home
+
+
+def _based_on(client, child_id: str, sector: str) -> str:
+    """The decision the confirmation page's form is based on (the person's current decision)."""
+    page = client.get(f"/toestemming/{child_id}/{ORG[sector]}/plan/stoppen").get_data(as_text=True)
+    match = re.search(r'name="based_on" value="([^"]*)"', page)
+    assert match, "the form names the decision it is based on"
+    return match.group(1)
+
+
+def test_a_withdrawal_and_a_yes_sent_from_two_devices_on_the_same_page_leave_it_stopped(family_app, parent):
+    """Fatima's phone and laptop both showed Lotte's wijkteam plan as shared. The phone says no;
+    the laptop then sends an older yes based on the same page. The yes is later, the no wins."""
+    lotte = person(family_app, "Lotte")
+    seen = _based_on(parent, lotte.id, "wijkteam")
+    assert seen
+    assert decide(parent, lotte.id, "wijkteam", "plan", "no", based_on=seen).status_code == 303
+    assert decide(parent, lotte.id, "wijkteam", "plan", "yes", based_on=seen).status_code == 303
+    assert not may_read(family_app, "wijkteam", lotte.id, PLAN).allowed
+    # Sharing again from a page that showed the no: now it counts.
+    page = parent.get(f"/toestemming/{lotte.id}").get_data(as_text=True)
+    form = page[page.index(f'{ORG["wijkteam"]}/plan"'):]
+    now = re.search(r'name="based_on" value="([^"]*)"', form).group(1)
+    assert now and now != seen
+    assert decide(parent, lotte.id, "wijkteam", "plan", "yes", based_on=now).status_code == 303
+    assert may_read(family_app, "wijkteam", lotte.id, PLAN).allowed
+
+
+def test_a_decision_based_on_someone_elses_decision_is_refused_and_stores_nothing(family_app, parent, youth):
+    sam = person(family_app, "Sam")
+    sams_own = _based_on(youth, sam.id, "wijkteam")
+    before = count(family_app)
+    response = decide(parent, sam.id, "wijkteam", "plan", "no", based_on=sams_own)
+    assert response.status_code == 422
+    assert "Laad de pagina opnieuw" in text_of(response)
+    assert count(family_app) == before
