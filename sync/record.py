@@ -63,19 +63,25 @@ class Record:
         item = self.body.get("item")
         return item if isinstance(item, str) and item else self.id
 
+    @property
+    def about(self) -> str | None:
+        """The goal this record is about (an agreement, comment, review note or afspraak), if any."""
+        goal = self.body.get("goal")
+        return goal if isinstance(goal, str) and goal else None
+
     def header_bytes(self) -> bytes:
         """Canonical bytes of every header field: bound as associated data to the encrypted body,
         so changing any of them in the database makes the record fail to open."""
         return header_bytes(id=self.id, family=self.family_id, kind=self.kind, category=self.category,
                             author=self.author, clock=self.clock, subject=self.subject, item=self.item,
-                            replaces=self.replaces)
+                            about=self.about, replaces=self.replaces)
 
 
 def header_bytes(*, id: str, family: str, kind: str, category: str, author: str, clock: str,  # noqa: A002
-                 subject: str | None, item: str, replaces: str | None) -> bytes:
+                 subject: str | None, item: str, about: str | None, replaces: str | None) -> bytes:
     """Canonical JSON of a record header (also built from stored columns before the body is opened)."""
     header = {"v": 1, "id": id, "family": family, "kind": kind, "category": category, "author": author,
-              "clock": clock, "subject": subject, "item": item, "replaces": replaces}
+              "clock": clock, "subject": subject, "item": item, "about": about, "replaces": replaces}
     return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -93,7 +93,7 @@ def family_0002_previous_visit(db: sqlite_utils.Database, _keys: NodeKey) -> Non
 
 
 def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
-    # The record store: plain item/replaces/seq/is_current columns, and the whole header bound to
+    # The record store: plain item/about/replaces/seq/is_current columns, and the whole header bound to
     # each body. Existing bodies were bound to the record id only, so each is opened and sealed again.
     from webapp.records import upgrade_v1_records
 
@@ -110,6 +110,7 @@ def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
             clock TEXT NOT NULL,
             subject TEXT,
             item TEXT NOT NULL,
+            about TEXT,
             replaces TEXT,
             seq INTEGER NOT NULL UNIQUE,
             is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),
@@ -119,6 +120,7 @@ def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
         CREATE INDEX records_by_family ON records (family_id, kind, clock);
         CREATE INDEX records_current ON records (family_id, kind, subject, clock) WHERE is_current = 1;
         CREATE INDEX records_by_item ON records (family_id, item, is_current);
+        CREATE INDEX records_about ON records (family_id, about, kind) WHERE about IS NOT NULL;
         """
     )
     upgrade_v1_records(db, keys)

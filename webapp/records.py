@@ -2,11 +2,11 @@
 
 Every change a family makes is one record (see ``sync.record``), encrypted with the family's
 own data key; the whole header (id, family, kind, category, author, clock, subject, item,
-replaces) is bound to the ciphertext as associated data. Next to the ciphertext the store keeps
+about, replaces) is bound to the ciphertext as associated data. Next to the ciphertext the store keeps
 plain columns that hold ids and clocks only, never personal text:
 
-- ``item`` and ``replaces``: which logical thing a record is a version of, and which record its
-  author saw as current;
+- ``item``, ``about`` and ``replaces``: which logical thing a record is a version of, which
+  goal it is about, and which record its author saw as current;
 - ``is_current``: 1 for the current version of its item, by the one rule in
   ``sync.record.supersedes``, kept up to date in the same transaction as every write;
 - ``seq``: this node's store order, which only goes up (the sync cursor).
@@ -40,7 +40,7 @@ class TamperedRecord(CryptoError):
     """A stored record whose header or body was changed outside OnsPlan: it is never shown."""
 
 
-_COLUMNS = "id, family_id, kind, category, author, clock, subject, item, replaces, body"
+_COLUMNS = "id, family_id, kind, category, author, clock, subject, item, about, replaces, body"
 
 
 @dataclass(frozen=True)
@@ -156,10 +156,10 @@ class RecordStore:
             self.db.execute("UPDATE records SET is_current = 0 WHERE id = ?", [held[0]])
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM records").fetchone()[0]
         self.db.execute(
-            "INSERT INTO records (id, family_id, kind, category, author, clock, subject, item, replaces, seq,"
-            " is_current, body, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO records (id, family_id, kind, category, author, clock, subject, item, about, replaces, seq,"
+            " is_current, body, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [record.id, record.family_id, record.kind, record.category, record.author, record.clock, record.subject,
-             record.item, record.replaces, seq, int(is_current), cipher.encrypt(record.header_bytes(), record.body),
+             record.item, record.about, record.replaces, seq, int(is_current), cipher.encrypt(record.header_bytes(), record.body),
              utcnow()])
 
     # Reading ---------------------------------------------------------------------------------
@@ -178,15 +178,15 @@ class RecordStore:
                                [record_id, family_id]).fetchone() is not None
 
     def current(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
-                after: str | None = None) -> list[Record]:
-        """The current version of every item of these kinds (optionally about one subject, or with a
-        clock after `after`), oldest clock first."""
-        return self._select(family_id, kinds, subject, after, current_only=True)
+                after: str | None = None, about: str | None = None) -> list[Record]:
+        """The current version of every item of these kinds (optionally only of one subject, with a
+        clock after `after`, or about one goal), oldest clock first."""
+        return self._select(family_id, kinds, subject, after, about, current_only=True)
 
     def history(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
-                after: str | None = None) -> list[Record]:
+                after: str | None = None, about: str | None = None) -> list[Record]:
         """Every record of these kinds, all versions, oldest clock first: for pages that show history."""
-        return self._select(family_id, kinds, subject, after, current_only=False)
+        return self._select(family_id, kinds, subject, after, about, current_only=False)
 
     def versions(self, family_id: str, item: str) -> list[Record]:
         """Every version of one item, oldest first."""
@@ -204,7 +204,7 @@ class RecordStore:
         return row[0] if row else None
 
     def _select(self, family_id: str, kinds: Iterable[str], subject: str | None, after: str | None,
-                current_only: bool) -> list[Record]:
+                about: str | None, current_only: bool) -> list[Record]:
         kinds = list(kinds)
         unknown = [k for k in kinds if k not in KINDS]
         if unknown or not kinds:
@@ -220,11 +220,14 @@ class RecordStore:
         if after is not None:
             sql += " AND clock > ?"
             params.append(after)
+        if about is not None:
+            sql += " AND about = ?"
+            params.append(about)
         self.cipher(family_id)  # an unknown family raises LookupError even when it has no records
         return [self._open(row) for row in self.db.execute(sql + " ORDER BY clock, author", params).fetchall()]
 
     def _open(self, row: tuple) -> Record:
-        record_id, family_id, kind, _category, author, clock_value, subject, _item, replaces, _blob = row
+        record_id, family_id, kind, _category, author, clock_value, subject, _item, _about, replaces, _blob = row
         held = self._opened.get(record_id)
         if held is not None:
             return held
@@ -242,15 +245,15 @@ def _decrypt_bound(cipher: FieldCipher, row: tuple) -> dict[str, Any]:
 
     Any column changed outside OnsPlan makes the AEAD tag fail; the body must also agree with
     the category and item columns that were derived from it."""
-    record_id, family_id, kind, category, author, clock_value, subject, item, replaces, blob = row
+    record_id, family_id, kind, category, author, clock_value, subject, item, about, replaces, blob = row
     aad = header_bytes(id=record_id, family=family_id, kind=kind, category=category, author=author,
-                       clock=clock_value, subject=subject, item=item, replaces=replaces)
+                       clock=clock_value, subject=subject, item=item, about=about, replaces=replaces)
     try:
         body = cipher.decrypt(aad, blob)
         if not isinstance(body, dict) or kind not in KINDS:
             raise CryptoError("not a record body")
         opened = Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=clock_value, body=body)
-        if (opened.category, opened.item) != (category, item):
+        if (opened.category, opened.item, opened.about) != (category, item, about):
             raise CryptoError("body does not match its header")
     except CryptoError:
         raise TamperedRecord("a stored record was changed outside OnsPlan and is not shown") from None

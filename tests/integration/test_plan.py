@@ -239,3 +239,26 @@ def test_a_form_id_that_belongs_to_another_record_is_refused_and_stores_nothing(
                      due="", goal="")
     assert response.status_code == 422 and "Dit formulier is beschadigd" in response.get_data(as_text=True)
     assert len(_plan(family_app, "Sam").afspraken) == before
+
+
+def test_a_long_list_of_finished_afspraken_points_to_the_printed_plan(family_app, parent):
+    from webapp.plan.queries import NO_COMMENTS, PlanWriter
+    from webapp.records import get_meta, get_store
+
+    with family_app.app_context():
+        store = get_store()
+        family_id = get_meta(store.db, "demo_family")
+        sam = next(p for p in family_members(store, family_id) if p.name == "Sam")
+        writer = PlanWriter(store, family_id, {"side": "family", "id": sam.id, "name": "Sam"})
+        for n in range(15):
+            item = writer.add_afspraak(sam.id, goal_id=None, who={"kind": "person", "id": sam.id, "label": "Sam"},
+                                       what=f"Klus nummer {n:02d} gedaan", due=None)
+            afspraak = next(a for a in load_child_plan(store, family_id, sam.id, NO_COMMENTS).afspraken if a.id == item)
+            writer.change_afspraak_status(sam.id, afspraak, "done")
+    page = parent.get(f"/kind/{sam.id}").get_data(as_text=True)
+    shown = sum(f"Klus nummer {n:02d} gedaan" in page for n in range(15))
+    assert shown < 15
+    assert f"Afgeronde afspraken die hier niet staan: {15 - shown}." in page
+    assert "Een week lang een slaapdagboek bijhouden." in page  # open afspraken are always shown
+    printed = parent.get(f"/kind/{sam.id}/afdrukken").get_data(as_text=True)
+    assert all(f"Klus nummer {n:02d} gedaan" in printed for n in range(15))

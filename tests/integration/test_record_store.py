@@ -132,6 +132,7 @@ def test_the_current_version_stays_the_newest_when_an_older_one_arrives_later(fa
 @pytest.mark.parametrize("column, value", [
     ("author", "someone-else"), ("subject", "another-child"), ("kind", "comment"),
     ("clock", "9999999999999-000000-x"), ("item", "another-item"), ("replaces", "a-decision"),
+    ("about", "another-goal"),
     ("category", "evaluations"), ("family_id", "FAMILY2"),
 ])
 def test_a_header_changed_in_the_database_file_is_refused_not_shown(family_app, parent, column, value):

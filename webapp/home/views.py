@@ -1,7 +1,7 @@
 """Home pages for both roles."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, redirect, url_for
 from flask_login import current_user
@@ -14,9 +14,11 @@ from webapp.people.access import children_of_current_user, current_members
 from webapp.people.involved import involved_for_family
 from webapp.plan import labels
 from webapp.plan.changes import changes_since
-from webapp.plan.queries import ALL_COMMENTS, load_child_plan
+from webapp.plan.queries import load_child_plan
 from webapp.records import get_store
 from webapp.render import render
+
+NEW_FOR_DAYS = 30  # on Start, a comment counts as new for a month at most
 
 family_bp = Blueprint("home", __name__)
 hub_bp = Blueprint("home", __name__)
@@ -40,11 +42,13 @@ def index():
     since = account.get("previous_login_at") if account else None
     since_ms = int(datetime.fromisoformat(since).timestamp() * 1000) if since else None
     involved = involved_for_family(store, current_user.family_id)
-    # Comments count as new only after the previous visit, so only those are read.
-    comments_after = f"{since_ms:013d}" if since_ms is not None else ALL_COMMENTS
+    # Comments count as new only after the previous visit, and at most a month back.
+    month_ago_ms = int((datetime.now(timezone.utc) - timedelta(days=NEW_FOR_DAYS)).timestamp() * 1000)
+    comments_after = f"{max(since_ms or 0, month_ago_ms):013d}"
     cards = []
     for child in children_of_current_user(members):
-        plan = load_child_plan(store, current_user.family_id, child.id, comments_after=comments_after)
+        plan = load_child_plan(store, current_user.family_id, child.id, comments_after=comments_after,
+                               goal_history=False)
         upcoming = plan.upcoming_moments(today)
         cards.append({
             "child": child, "plan": plan,

@@ -15,16 +15,31 @@ NO_COMMENTS = None
 
 
 def load_child_plan(store: RecordStore, family_id: str, child_id: str,
-                    comments_after: str | None = ALL_COMMENTS) -> ChildPlan:
-    """The child's goals (with their versions and agreements), current afspraken and evaluation
-    moments, and the comments with a clock after `comments_after` (``NO_COMMENTS``: none).
+                    comments_after: str | None = ALL_COMMENTS, goal_history: bool = True) -> ChildPlan:
+    """The child's goals, current afspraken and evaluation moments, and the comments with a clock
+    after `comments_after` (``NO_COMMENTS``: none).
 
-    Reads only what the plan shows: the current version of afspraken and moments, never
-    their history, so the cost does not grow with every status change."""
-    records = store.history(family_id, ["goal", "goal_agreement"], subject=child_id)
+    With `goal_history` each goal has all its versions and agreements; without it only its
+    current version (enough for lists: title, status and who proposed an open proposal).
+    Afspraken and moments are always read as their current version, never their history."""
+    if goal_history:
+        records = store.history(family_id, ["goal", "goal_agreement"], subject=child_id)
+    else:
+        records = store.current(family_id, ["goal"], subject=child_id)
     records += store.current(family_id, ["agreement_item", "evaluation_moment"], subject=child_id)
     if comments_after is not None:
         records += store.history(family_id, ["comment", "review_note"], subject=child_id, after=comments_after)
+    return fold_child_plan(child_id, records)
+
+
+def load_goal_page(store: RecordStore, family_id: str, child_id: str, goal_id: str) -> ChildPlan:
+    """One goal with all its versions, agreements and comments, and the child's other goals as
+    they stand (for choices such as linking an afspraak)."""
+    records = store.current(family_id, ["goal"], subject=child_id)
+    records = [r for r in records if r.item != goal_id]
+    records += [r for r in store.versions(family_id, goal_id) if r.kind == "goal"]
+    records += store.history(family_id, ["goal_agreement", "comment", "review_note"], subject=child_id, about=goal_id)
+    records += store.current(family_id, ["agreement_item", "evaluation_moment"], subject=child_id)
     return fold_child_plan(child_id, records)
 
 
@@ -63,7 +78,7 @@ class PlanWriter:
             self._add("goal_agreement", goal.child, {
                 "goal": goal.id, "version": goal.current.version, "side": side, "role": role,
                 "person_id": self.author["id"], "name": self.author["name"], "agreed_on": today.isoformat()})
-            refreshed = load_child_plan(self.store, self.family_id, goal.child, NO_COMMENTS).goal(goal.id)
+            refreshed = load_goal_page(self.store, self.family_id, goal.child, goal.id).goal(goal.id)
             state = agreement_status(refreshed.current.version, refreshed.current.life_domain, child_birth, today,
                                      [a.agreement for a in refreshed.agreements])
             status = next_status_after_agreement(refreshed.current.status, state)

@@ -14,7 +14,7 @@ from webapp.people.involved import involved_for_child
 from webapp.plan.access import decider_role, may_agree_now, today
 from webapp.plan.forms import AfspraakForm, CommentForm, GoalForm
 from webapp.plan.model import AFSPRAAK_STATUSES, afspraken_in_order
-from webapp.plan.queries import ALL_COMMENTS, NO_COMMENTS, PlanWriter, load_child_plan
+from webapp.plan.queries import NO_COMMENTS, PlanWriter, load_child_plan, load_goal_page
 from webapp.plan.rules import GoalStatus, TransitionRefused, agreement_status, can_transition
 from webapp.records import get_store
 from webapp.render import after_change, render
@@ -34,10 +34,16 @@ def _writer(me) -> PlanWriter:
     return PlanWriter(get_store(), current_user.family_id, author)
 
 
-def _plan(child, with_comments: bool = False):
-    """The child's plan; comments only for the goal page, the one page that shows them."""
-    return load_child_plan(get_store(), current_user.family_id, child.id,
-                           comments_after=ALL_COMMENTS if with_comments else NO_COMMENTS)
+def _plan(child, *, full: bool = False):
+    """The child's plan as lists show it: goals as they stand now, current afspraken and moments.
+    `full` adds every goal's versions and agreements (the printed plan)."""
+    return load_child_plan(get_store(), current_user.family_id, child.id, comments_after=NO_COMMENTS,
+                           goal_history=full)
+
+
+def _goal_plan(child, goal_id):
+    """The plan around one goal: that goal with its versions, agreements and comments."""
+    return load_goal_page(get_store(), current_user.family_id, child.id, goal_id)
 
 
 def _goal_or_404(plan, goal_id):
@@ -106,7 +112,7 @@ def goal(child_id, goal_id):
 
 
 def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
-    plan = _plan(child, with_comments=True)
+    plan = _goal_plan(child, goal_id)
     goal = _goal_or_404(plan, goal_id)
     state = agreement_status(goal.current.version, goal.current.life_domain, child.birth_date, today(),
                              [a.agreement for a in goal.agreements]) if child.birth_date else None
@@ -125,7 +131,7 @@ def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
 def agree(child_id, goal_id):
     """Agree with the current version of a proposed goal (only who may decide for this child)."""
     child, me = load_child(child_id)
-    goal = _goal_or_404(_plan(child), goal_id)
+    goal = _goal_or_404(_goal_plan(child, goal_id), goal_id)
     if goal.current.status is not GoalStatus.PROPOSED:
         return _goal_page(child, me, goal_id, status=409, error=_("This goal is not waiting for agreement."))
     if not may_agree_now(me, child, goal.current.life_domain):
@@ -145,8 +151,7 @@ def agree(child_id, goal_id):
 def change_status(child_id, goal_id):
     """Move a goal on: started, reached or stopped."""
     child, me = load_child(child_id)
-    plan = _plan(child)
-    goal = _goal_or_404(plan, goal_id)
+    goal = _goal_or_404(_goal_plan(child, goal_id), goal_id)
     if not may_agree_now(me, child, goal.current.life_domain):
         return _goal_page(child, me, goal_id, status=403, error=_("You cannot change the status of this goal."))
     try:
@@ -157,7 +162,7 @@ def change_status(child_id, goal_id):
     except (ValueError, TransitionRefused):
         return _goal_page(child, me, goal_id, status=422,
                           error=_("This status change is not possible for this goal now."))
-    refreshed = _goal_or_404(_plan(child), goal_id)
+    refreshed = _goal_or_404(_goal_plan(child, goal_id), goal_id)
     return after_change(url_for("plan.goal", child_id=child.id, goal_id=goal_id), "plan/_goal_status.html",
                         child=child, goal=refreshed, may_decide=True,
                         steps=[s for s in FAMILY_STATUS_STEPS if can_transition(refreshed.current.status, s)],
@@ -169,7 +174,7 @@ def change_status(child_id, goal_id):
 def revise_goal(child_id, goal_id):
     """Change a goal: makes a new version that needs agreement again; the old version stays in history."""
     child, me = load_child(child_id)
-    goal = _goal_or_404(_plan(child), goal_id)
+    goal = _goal_or_404(_goal_plan(child, goal_id), goal_id)
     if goal.current.status in (GoalStatus.REACHED, GoalStatus.STOPPED, GoalStatus.ADJUSTED):
         abort(409)
     if not may_agree_now(me, child, goal.current.life_domain) and current_user.role != "youth":
@@ -192,7 +197,7 @@ def revise_goal(child_id, goal_id):
 def comment(child_id, goal_id):
     """Add a comment to a goal, or question a proposal instead of agreeing."""
     child, me = load_child(child_id)
-    goal = _goal_or_404(_plan(child), goal_id)
+    goal = _goal_or_404(_goal_plan(child, goal_id), goal_id)
     form = CommentForm()
     if not form.validate_on_submit():
         return _goal_page(child, me, goal_id, comment_form=form, status=422)
@@ -248,7 +253,7 @@ def afspraak_status(child_id, afspraak_id):
 def print_plan(child_id):
     """A clean printable view of the child's whole plan, to bring to a meeting."""
     child, me = load_child(child_id)
-    plan = _plan(child)
+    plan = _plan(child, full=True)
     return render("plan/print.html", child=child, plan=plan,
                   afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
                   involved=involved_for_child(get_store(), current_user.family_id, child.id))
