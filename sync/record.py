@@ -30,6 +30,11 @@ KINDS: dict[str, str] = {
 }
 
 
+# Statuses that end an item: a finished item stays in history and on the plan page, but
+# lists of what still needs doing (Start) can leave it out without opening it.
+FINISHED_STATUSES: dict[str, frozenset[str]] = {"agreement_item": frozenset({"done", "cancelled"})}
+
+
 def new_record_id() -> str:
     """Record ids are made where the record is made (phone, family space or hub)."""
     return str(uuid.uuid4())
@@ -64,6 +69,11 @@ class Record:
         return item if isinstance(item, str) and item else self.id
 
     @property
+    def finished(self) -> bool:
+        """Does this version end its item (an afspraak done or cancelled)?"""
+        return self.body.get("status") in FINISHED_STATUSES.get(self.kind, frozenset())
+
+    @property
     def about(self) -> str | None:
         """The goal this record is about (an agreement, comment, review note or afspraak), if any."""
         goal = self.body.get("goal")
@@ -74,14 +84,16 @@ class Record:
         so changing any of them in the database makes the record fail to open."""
         return header_bytes(id=self.id, family=self.family_id, kind=self.kind, category=self.category,
                             author=self.author, clock=self.clock, subject=self.subject, item=self.item,
-                            about=self.about, replaces=self.replaces)
+                            about=self.about, replaces=self.replaces, finished=self.finished)
 
 
 def header_bytes(*, id: str, family: str, kind: str, category: str, author: str, clock: str,  # noqa: A002
-                 subject: str | None, item: str, about: str | None, replaces: str | None) -> bytes:
+                 subject: str | None, item: str, about: str | None, replaces: str | None,
+                 finished: bool) -> bytes:
     """Canonical JSON of a record header (also built from stored columns before the body is opened)."""
     header = {"v": 1, "id": id, "family": family, "kind": kind, "category": category, "author": author,
-              "clock": clock, "subject": subject, "item": item, "about": about, "replaces": replaces}
+              "clock": clock, "subject": subject, "item": item, "about": about, "replaces": replaces,
+              "finished": finished}
     return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -93,7 +93,7 @@ def family_0002_previous_visit(db: sqlite_utils.Database, _keys: NodeKey) -> Non
 
 
 def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
-    # The record store: plain item/about/replaces/seq/is_current columns, and the whole header bound to
+    # The record store: plain item/about/replaces/seq/is_current/finished columns, and the whole header bound to
     # each body. Existing bodies were bound to the record id only, so each is opened and sealed again.
     from webapp.records import upgrade_v1_records
 
@@ -114,6 +114,7 @@ def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
             replaces TEXT,
             seq INTEGER NOT NULL UNIQUE,
             is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+            finished INTEGER NOT NULL CHECK (finished IN (0, 1)),
             body BLOB NOT NULL,
             stored_at TEXT NOT NULL
         );

@@ -2,11 +2,12 @@
 
 Every change a family makes is one record (see ``sync.record``), encrypted with the family's
 own data key; the whole header (id, family, kind, category, author, clock, subject, item,
-about, replaces) is bound to the ciphertext as associated data. Next to the ciphertext the store keeps
-plain columns that hold ids and clocks only, never personal text:
+about, replaces, finished) is bound to the ciphertext as associated data. Next to the
+ciphertext the store keeps plain columns that hold ids, clocks and flags, never personal text:
 
 - ``item``, ``about`` and ``replaces``: which logical thing a record is a version of, which
   goal it is about, and which record its author saw as current;
+- ``finished``: 1 when the version ends its item (an afspraak done or cancelled);
 - ``is_current``: 1 for the current version of its item, by the one rule in
   ``sync.record.supersedes``, kept up to date in the same transaction as every write;
 - ``seq``: this node's store order, which only goes up (the sync cursor).
@@ -40,7 +41,7 @@ class TamperedRecord(CryptoError):
     """A stored record whose header or body was changed outside OnsPlan: it is never shown."""
 
 
-_COLUMNS = "id, family_id, kind, category, author, clock, subject, item, about, replaces, body"
+_COLUMNS = "id, family_id, kind, category, author, clock, subject, item, about, replaces, finished, body"
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,10 @@ class RecordStore:
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM records").fetchone()[0]
         self.db.execute(
             "INSERT INTO records (id, family_id, kind, category, author, clock, subject, item, about, replaces, seq,"
-            " is_current, body, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " is_current, finished, body, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [record.id, record.family_id, record.kind, record.category, record.author, record.clock, record.subject,
-             record.item, record.about, record.replaces, seq, int(is_current), cipher.encrypt(record.header_bytes(), record.body),
+             record.item, record.about, record.replaces, seq, int(is_current), int(record.finished),
+             cipher.encrypt(record.header_bytes(), record.body),
              utcnow()])
 
     # Reading ---------------------------------------------------------------------------------
@@ -178,10 +180,10 @@ class RecordStore:
                                [record_id, family_id]).fetchone() is not None
 
     def current(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
-                after: str | None = None, about: str | None = None) -> list[Record]:
+                after: str | None = None, about: str | None = None, unfinished: bool = False) -> list[Record]:
         """The current version of every item of these kinds (optionally only of one subject, with a
-        clock after `after`, or about one goal), oldest clock first."""
-        return self._select(family_id, kinds, subject, after, about, current_only=True)
+        clock after `after`, about one goal, or not finished), oldest clock first."""
+        return self._select(family_id, kinds, subject, after, about, current_only=True, unfinished=unfinished)
 
     def history(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
                 after: str | None = None, about: str | None = None) -> list[Record]:
@@ -204,7 +206,7 @@ class RecordStore:
         return row[0] if row else None
 
     def _select(self, family_id: str, kinds: Iterable[str], subject: str | None, after: str | None,
-                about: str | None, current_only: bool) -> list[Record]:
+                about: str | None, current_only: bool, unfinished: bool = False) -> list[Record]:
         kinds = list(kinds)
         unknown = [k for k in kinds if k not in KINDS]
         if unknown or not kinds:
@@ -223,11 +225,13 @@ class RecordStore:
         if about is not None:
             sql += " AND about = ?"
             params.append(about)
+        if unfinished:
+            sql += " AND finished = 0"
         self.cipher(family_id)  # an unknown family raises LookupError even when it has no records
         return [self._open(row) for row in self.db.execute(sql + " ORDER BY clock, author", params).fetchall()]
 
     def _open(self, row: tuple) -> Record:
-        record_id, family_id, kind, _category, author, clock_value, subject, _item, _about, replaces, _blob = row
+        record_id, family_id, kind, _category, author, clock_value, subject, _item, _about, replaces, _done, _blob = row
         held = self._opened.get(record_id)
         if held is not None:
             return held
@@ -245,15 +249,16 @@ def _decrypt_bound(cipher: FieldCipher, row: tuple) -> dict[str, Any]:
 
     Any column changed outside OnsPlan makes the AEAD tag fail; the body must also agree with
     the category and item columns that were derived from it."""
-    record_id, family_id, kind, category, author, clock_value, subject, item, about, replaces, blob = row
+    record_id, family_id, kind, category, author, clock_value, subject, item, about, replaces, finished, blob = row
     aad = header_bytes(id=record_id, family=family_id, kind=kind, category=category, author=author,
-                       clock=clock_value, subject=subject, item=item, about=about, replaces=replaces)
+                       clock=clock_value, subject=subject, item=item, about=about, replaces=replaces,
+                       finished=bool(finished))
     try:
         body = cipher.decrypt(aad, blob)
         if not isinstance(body, dict) or kind not in KINDS:
             raise CryptoError("not a record body")
         opened = Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=clock_value, body=body)
-        if (opened.category, opened.item, opened.about) != (category, item, about):
+        if (opened.category, opened.item, opened.about, opened.finished) != (category, item, about, bool(finished)):
             raise CryptoError("body does not match its header")
     except CryptoError:
         raise TamperedRecord("a stored record was changed outside OnsPlan and is not shown") from None

@@ -132,7 +132,7 @@ def test_the_current_version_stays_the_newest_when_an_older_one_arrives_later(fa
 @pytest.mark.parametrize("column, value", [
     ("author", "someone-else"), ("subject", "another-child"), ("kind", "comment"),
     ("clock", "9999999999999-000000-x"), ("item", "another-item"), ("replaces", "a-decision"),
-    ("about", "another-goal"),
+    ("about", "another-goal"), ("finished", 1),
     ("category", "evaluations"), ("family_id", "FAMILY2"),
 ])
 def test_a_header_changed_in_the_database_file_is_refused_not_shown(family_app, parent, column, value):
@@ -163,14 +163,21 @@ def test_a_header_changed_in_the_database_file_is_refused_not_shown(family_app, 
             assert "buiten OnsPlan om veranderd" in text
 
 
-def test_a_page_opens_the_family_key_once_and_each_record_at_most_once(family_app, parent):
-    seen: list[RecordStore] = []
+@pytest.fixture
+def seen(family_app) -> list[RecordStore]:
+    """The record store of every request the app finishes, newest last."""
+    stores: list[RecordStore] = []
 
     def keep(_sender, **_extra):
         if "record_store" in g:
-            seen.append(g.record_store)
+            stores.append(g.record_store)
 
     appcontext_tearing_down.connect(keep, family_app)
+    yield stores
+    appcontext_tearing_down.disconnect(keep, family_app)
+
+
+def test_a_page_opens_the_family_key_once_and_each_record_at_most_once(family_app, parent, seen):
     sam = person(family_app, "Sam")
     for page in ("/home", f"/kind/{sam.id}", "/toestemming", f"/toestemming/{sam.id}"):
         seen.clear()
@@ -180,16 +187,9 @@ def test_a_page_opens_the_family_key_once_and_each_record_at_most_once(family_ap
         assert store.decrypts == len(store._opened), page
 
 
-def test_plan_page_reads_the_same_records_however_long_the_history(family_app, parent):
+def test_plan_page_reads_the_same_records_however_long_the_history(family_app, parent, seen):
     """A family with years of history: every afspraak was changed many times and many people
     looked. The plan page opens only current afspraken, so its work does not grow."""
-    seen: list[RecordStore] = []
-
-    def keep(_sender, **_extra):
-        if "record_store" in g:
-            seen.append(g.record_store)
-
-    appcontext_tearing_down.connect(keep, family_app)
     sam = person(family_app, "Sam")
     parent.get(f"/kind/{sam.id}")
     before = seen[-1].decrypts
@@ -206,6 +206,23 @@ def test_plan_page_reads_the_same_records_however_long_the_history(family_app, p
                               "at": "2026-11-01T10:00:00+00:00"})
     parent.get(f"/kind/{sam.id}")
     assert seen[-1].decrypts == before
+
+
+def test_start_does_not_open_finished_afspraken(family_app, parent, seen):
+    """Start lists what still needs doing; years of finished afspraken cost it nothing."""
+    sam = person(family_app, "Sam")
+    parent.get("/home")
+    before = seen[-1].decrypts
+    with store_of(family_app) as store:
+        for n in range(30):
+            store.write(family_id=demo_family(family_app), kind="agreement_item", author=sam.id, subject=sam.id,
+                        body={"item": new_record_id(), "goal": None, "what": f"Klus {n}", "due": "2026-01-01",
+                              "status": "done", "who": {"kind": "person", "id": sam.id, "label": "Sam"},
+                              "by": {"side": "family", "id": sam.id, "name": "Sam"}})
+    page = parent.get("/home").get_data(as_text=True)
+    assert seen[-1].decrypts == before
+    assert "Klus 1" not in page
+    assert "Afspraak maken met de huisarts over slapen." in page  # the open, overdue one still shows
 
 
 def test_the_clock_starts_past_stored_values_after_a_restart(tmp_path):

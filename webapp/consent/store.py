@@ -140,8 +140,9 @@ def load_consent_facts(store: RecordStore, family_id: str) -> ConsentFacts:
 
 def latest_decision_id(facts: ConsentFacts, child_id: str, organisation_id: str, kind: InfoKind,
                        person_id: str) -> str | None:
-    """The id of this person's newest decision about this child, organisation and kind (what a
-    decision made now is based on), or None when they never decided."""
+    """The id of this person's current decision about this child, organisation and kind (by the
+    rule of ``latest_per_person``: what a decision made now is based on), or None when they
+    never decided."""
     mine = [d.decision for d in facts.decisions_about(child_id, organisation_id, kind)
             if d.decision.person_id == person_id]
     current = latest_per_person(mine)

@@ -47,8 +47,9 @@ def index():
     comments_after = f"{max(since_ms or 0, month_ago_ms):013d}"
     cards = []
     for child in children_of_current_user(members):
+        # Start lists what still needs doing: finished afspraken are not even opened.
         plan = load_child_plan(store, current_user.family_id, child.id, comments_after=comments_after,
-                               goal_history=False)
+                               goal_history=False, open_afspraken_only=True)
         upcoming = plan.upcoming_moments(today)
         cards.append({
             "child": child, "plan": plan,
