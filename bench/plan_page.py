@@ -38,6 +38,7 @@ from webapp.db import transaction  # noqa: E402
 from webapp.demo import ORGANISATIONS, seed_family  # noqa: E402
 from webapp.people.members import add_member, family_members  # noqa: E402
 from webapp.plan.queries import NO_COMMENTS, PlanWriter, load_child_plan  # noqa: E402
+from webapp.plan.rules import GoalStatus  # noqa: E402
 from webapp.records import RecordStore, get_meta, get_store  # noqa: E402
 from sync.clock import HybridClock  # noqa: E402
 from sync.record import new_record_id  # noqa: E402
@@ -109,13 +110,16 @@ def grow(app, family_id: str, target: int) -> None:
                     writer, karin = PlanWriter(store, family_id, family_side), PlanWriter(store, family_id, pro)
                     plan = load_child_plan(store, family_id, child.id, NO_COMMENTS, goal_history=False)
                     if round_ % 5 == 0 or not plan.goals:
+                        for earlier in plan.goals:  # the goals of the last months are reached or stopped
+                            if earlier.current.status is GoalStatus.PROPOSED:
+                                writer.change_status(earlier, GoalStatus.STOPPED)
                         goal_id = writer.propose_goal(child.id, life_domain="school", title=f"Doel uit ronde {round_}",
                                                       strengths="Wil graag", gas=None)
                         goal = load_child_plan(store, family_id, child.id, NO_COMMENTS).goal(goal_id)
                         writer.revise(goal, life_domain="school", title=f"Doel uit ronde {round_}, bijgesteld",
                                       strengths="Wil graag", gas=None)
                     else:
-                        goal_id = plan.goals[round_ % len(plan.goals)].id
+                        goal_id = next(g for g in plan.goals if g.current.status is GoalStatus.PROPOSED).id
                     for n in range(3):
                         writer.comment(child.id, goal_id=goal_id, text=f"Reactie {n} in ronde {round_}",
                                        by_youth=False, question=False)

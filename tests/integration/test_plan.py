@@ -262,3 +262,23 @@ def test_a_long_list_of_finished_afspraken_points_to_the_printed_plan(family_app
     assert "Een week lang een slaapdagboek bijhouden." in page  # open afspraken are always shown
     printed = parent.get(f"/kind/{sam.id}/afdrukken").get_data(as_text=True)
     assert all(f"Klus nummer {n:02d} gedaan" in printed for n in range(15))
+
+
+def test_start_lists_ongoing_goals_and_counts_finished_ones(family_app, parent):
+    from webapp.plan.queries import NO_COMMENTS, PlanWriter
+    from webapp.plan.rules import GoalStatus
+
+    with family_app.app_context():
+        store = get_store()
+        family_id = get_meta(store.db, "demo_family")
+        lotte = next(p for p in family_members(store, family_id) if p.name == "Lotte")
+        writer = PlanWriter(store, family_id, {"side": "family", "id": "x", "name": "Fatima de Vries"})
+        done = writer.propose_goal(lotte.id, life_domain="leisure", title="Lotte leert zwemmen voor haar A-diploma",
+                                   strengths="Durft veel", gas=None)
+        goal = load_child_plan(store, family_id, lotte.id, NO_COMMENTS).goal(done)
+        writer.change_status(goal, GoalStatus.STOPPED)
+    home = parent.get("/home").get_data(as_text=True)
+    assert "Lotte speelt elke week met een vriendje of vriendinnetje." in home
+    assert "Lotte leert zwemmen" not in home
+    assert "Afgeronde doelen: 1. Je ziet ze in het plan." in home
+    assert "Lotte leert zwemmen" in parent.get(f"/kind/{lotte.id}").get_data(as_text=True)

@@ -86,6 +86,19 @@ def test_new_since_last_visit_lists_others_proposals_feedback_and_due_afspraken(
         ("proposal", "New proposal"), ("review_note", "Old proposal"), ("due", "due"), ("overdue", "late")}
 
 
+def test_new_comments_and_feedback_are_one_line_per_goal_with_how_many():
+    karin = {"side": "professional", "id": "org", "name": "Karin"}
+    tom = {"side": "professional", "id": "org2", "name": "Tom"}
+    records = [goal("g", "g1", 1_000, by=MUM, title="Slapen"),
+               *(rec(f"c{n}", "comment", 3_000 + n, {"goal": "g1", "text": "x", "by": who}, author=who["id"])
+                 for n, who in enumerate((karin, tom, karin))),
+               rec("mine", "comment", 3_500, {"goal": "g1", "text": "x", "by": MUM}, author="mum"),
+               rec("n1", "review_note", 4_000, {"goal": "g1", "text": "y", "by": karin}, author="org")]
+    changes = changes_since(fold_child_plan(CHILD, records), "mum", since_ms=2_000, today=TODAY)
+    assert [(c.kind, c.text, c.by, c.count) for c in changes] == [
+        ("review_note", "Slapen", "Karin", 1), ("comment", "Slapen", "Karin, Tom", 3)]
+
+
 def test_first_visit_shows_everything_waiting():
     changes = changes_since(fold_child_plan(CHILD, [goal("old", "g-old", 1_000, by=PRO, title="Old")]),
                             "mum", since_ms=None, today=TODAY)

@@ -15,6 +15,7 @@ from webapp.people.involved import involved_for_family
 from webapp.plan import labels
 from webapp.plan.changes import changes_since
 from webapp.plan.queries import load_child_plan
+from webapp.plan.rules import FINISHED_GOAL_STATUSES
 from webapp.records import get_store
 from webapp.render import render
 
@@ -57,6 +58,9 @@ def index():
             "next_moment": upcoming[0] if upcoming else None,
             "open_evaluations": [m for m in plan.moments if is_open(m.on, m.closed, today)],
             "changes": changes_since(plan, current_user.person_id, since_ms, today),
+            # Start shows what is going on; reached, stopped and replaced goals stay in the plan.
+            "ongoing_goals": [g for g in plan.goals if g.current.status not in FINISHED_GOAL_STATUSES],
+            "finished_goals": sum(g.current.status in FINISHED_GOAL_STATUSES for g in plan.goals),
         })
     return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,
                   consent_notices=consent_notices(store, current_user, today, members))

@@ -16,7 +16,8 @@ class Change:
     kind: str       # "proposal", "agreed", "review_note", "comment", "due", "overdue"
     goal_id: str | None
     text: str       # the goal title or afspraak text (shown as is)
-    by: str = ""
+    by: str = ""    # who: one name, or the names of everyone who commented ("Karin, Tom")
+    count: int = 1  # comments and feedback are grouped per goal: how many are new
 
 
 def _after(clock: str, since_ms: int | None) -> bool:
@@ -24,7 +25,8 @@ def _after(clock: str, since_ms: int | None) -> bool:
 
 
 def changes_since(plan: ChildPlan, person_id: str, since_ms: int | None, today: date) -> list[Change]:
-    """New proposals and agreements, new feedback and comments of others, and afspraken due soon or overdue."""
+    """New proposals and agreements, new feedback and comments of others (one line per goal and
+    kind, with how many), and afspraken due soon or overdue."""
     changes: list[Change] = []
     for goal in plan.goals:
         current = goal.current
@@ -33,10 +35,12 @@ def changes_since(plan: ChildPlan, person_id: str, since_ms: int | None, today: 
                 changes.append(Change("proposal", goal.id, current.title, current.changed_by.name))
             elif current.status is GoalStatus.AGREED:
                 changes.append(Change("agreed", goal.id, current.title))
-        for comment in goal.comments:
-            if comment.author.id != person_id and _after(comment.clock, since_ms):
-                kind = "review_note" if comment.is_review_note else "comment"
-                changes.append(Change(kind, goal.id, current.title, comment.author.name))
+        for kind in ("review_note", "comment"):
+            new = [c for c in goal.comments if c.author.id != person_id and _after(c.clock, since_ms)
+                   and c.is_review_note == (kind == "review_note")]
+            if new:
+                names = list(dict.fromkeys(c.author.name for c in new))
+                changes.append(Change(kind, goal.id, current.title, ", ".join(names), len(new)))
     for afspraak in plan.afspraken:
         if afspraak.status != "open" or afspraak.due is None:
             continue
