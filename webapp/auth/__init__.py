@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -125,12 +127,26 @@ def professional_required(view):
     return wrapper
 
 
+_C0_AND_SPACE = "".join(chr(n) for n in range(0x21))
+
+
+def local_path(target: str) -> str | None:
+    """`target` as a path on this site, after the clean-up a browser does to a URL (tabs and
+    newlines removed, control characters and spaces trimmed at both ends); None for anything
+    that could lead to another site or that no browser would send."""
+    cleaned = "".join(ch for ch in target if ch not in "\t\n\r").strip(_C0_AND_SPACE)
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in cleaned):
+        return None
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
+        return None
+    parts = urlsplit(cleaned)
+    return cleaned if not (parts.scheme or parts.netloc) else None
+
+
 def safe_next(default: str) -> str:
     """A local redirect target from ?next=, never another site."""
     target = request.args.get("next") or request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_path(target) or default
 
 
 def init_app(app: Flask) -> None:
