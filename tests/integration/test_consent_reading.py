@@ -162,8 +162,8 @@ def test_access_overview_filters_by_period(family_app, parent):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("van=gisteren", "Vul een datum in zoals 2026-03-31."),
-    ("van=2026-02-30", "Vul een datum in zoals 2026-03-31."),
+    ("van=gisteren", "Vul een datum in zoals 31-03-2026."),
+    ("van=2026-02-30", "Vul een datum in zoals 31-03-2026."),
     ("van=2026-03-10&tot=2026-03-01", "Deze datum ligt voor de begindatum."),
 ])
 def test_access_overview_explains_bad_dates(parent, query, message):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.conftest import Actions, csrf_token
 from webapp.db import connect
 from webapp.family.invitations import issue_invitation
@@ -169,3 +171,31 @@ def test_a_code_used_by_someone_else_meanwhile_stores_nothing(family_app):
     assert "Deze code werkt niet" in second.get("/aanmelden").get_data(as_text=True)
     assert db.execute("SELECT COUNT(*) FROM accounts").fetchone()[0] == accounts
     assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == records
+
+
+@pytest.mark.parametrize("typed, born", [("31-03-2014", date(2014, 3, 31)), ("2014-03-31", date(2014, 3, 31)),
+                                         ("1-3-2014", date(2014, 3, 1)), ("01/03/2014", date(2014, 3, 1))])
+def test_a_child_is_added_with_a_date_typed_the_dutch_way(family_app, parent, typed, born):
+    from tests.integration.consent_helpers import person
+
+    page = parent.get("/gezin").get_data(as_text=True)
+    response = parent.post("/gezin/kind", data={"csrf_token": csrf_token(page), "child-name": "Mila",
+                                                "child-birth_date": typed, "child-school_stage": "po"})
+    assert response.status_code == 303
+    assert "Mila is toegevoegd aan je gezin." in parent.get("/gezin").get_data(as_text=True)
+    assert person(family_app, "Mila").birth_date == born
+
+
+@pytest.mark.parametrize("typed", ["2015-02-30", "31-02-2015", "-0005-01-01", "8", "-507", "abc", " x ", "9" * 500])
+def test_a_birth_date_that_cannot_be_read_is_a_message_at_the_field(family_app, parent, typed):
+    from tests.integration.consent_helpers import count
+
+    before = count(family_app, "person")
+    page = parent.get("/gezin").get_data(as_text=True)
+    response = parent.post("/gezin/kind", data={"csrf_token": csrf_token(page), "child-name": "Mila",
+                                                "child-birth_date": typed, "child-school_stage": "po"})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Vul een geboortedatum in, bijvoorbeeld 31-03-2014." in text
+    assert 'value="Mila"' in text  # what was typed is kept
+    assert count(family_app, "person") == before

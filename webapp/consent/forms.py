@@ -1,7 +1,6 @@
 """Forms of the consent pages: a yes or no, and the period of the access overview."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,6 +8,7 @@ from wtforms import StringField
 from wtforms.validators import AnyOf, InputRequired, Optional, Regexp, ValidationError
 
 from webapp.consent.period import Period
+from webapp.dates import parse_day
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
@@ -29,33 +29,25 @@ class DecisionForm(FlaskForm):
         Optional(), Regexp(UUID_PATTERN, message=_l("This form is not complete. Reload the page and try again."))])
 
 
-def parse_day(text: str) -> date | None:
-    """An ISO date (2026-03-31), or None when the text is not one."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 class PeriodForm(FlaskForm):
     """The period of the access overview, sent as a GET query: nothing changes, so no CSRF token."""
 
     class Meta:
         csrf = False
 
-    van = StringField(_l("From"), filters=[_strip], description=_l("For example 2026-03-01."),
+    van = StringField(_l("From"), filters=[_strip], description=_l("For example 01-03-2026."),
                       validators=[Optional()])
-    tot = StringField(_l("Up to and including"), filters=[_strip], description=_l("For example 2026-03-31."),
+    tot = StringField(_l("Up to and including"), filters=[_strip], description=_l("For example 31-03-2026."),
                       validators=[Optional()])
 
     def validate_van(self, field):
         if parse_day(field.data) is None:
-            raise ValidationError(_l("Fill in a date like 2026-03-31."))
+            raise ValidationError(_l("Fill in a date like 31-03-2026."))
 
     def validate_tot(self, field):
         end = parse_day(field.data)
         if end is None:
-            raise ValidationError(_l("Fill in a date like 2026-03-31."))
+            raise ValidationError(_l("Fill in a date like 31-03-2026."))
         start = parse_day(self.van.data or "")
         if start is not None and end < start:
             raise ValidationError(_l("This date is before the start date. Choose a later date."))

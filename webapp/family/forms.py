@@ -5,9 +5,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from webapp.dates import DayField
 from webapp.people.members import SCHOOL_STAGES
 
 
@@ -25,8 +26,8 @@ class ChildForm(FlaskForm):
     name = StringField(_l("First name"), filters=[_strip],
                        validators=[DataRequired(_l("Fill in the first name.")),
                                    Length(max=80, message=_l("Use at most 80 characters."))])
-    birth_date = DateField(_l("Date of birth"),
-                           validators=[InputRequired(_l("Fill in a date of birth, for example 2014-03-31."))])
+    birth_date = DayField(_l("Date of birth"), message=_l("Fill in a date of birth, for example 31-03-2014."),
+                          validators=[InputRequired(_l("Fill in a date of birth, for example 31-03-2014."))])
     school_stage = SelectField(_l("School"), choices=school_stage_choices)
 
     def __init__(self, *args, today: date | None = None, **kwargs):

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from webapp.dates import DayField
 from webapp.plan.labels import GAS_LEVEL_LABELS, LIFE_DOMAIN_LABELS
 from webapp.plan.rules import GAS_LEVELS
 
@@ -73,7 +74,7 @@ class AfspraakForm(FlaskForm):
                        validators=[DataRequired(_l("Describe what will be done.")),
                                    Length(max=300, message=_l("Use at most %(n)s characters.", n=300))])
     who = SelectField(_l("Who does it?"), validators=[DataRequired(_l("Choose who does it."))])
-    due = DateField(_l("By when? (optional)"), validators=[Optional()])
+    due = DayField(_l("By when? (optional)"), validators=[Optional()])
     goal = SelectField(_l("For which goal? (optional)"), validators=[Optional()])
 
     def __init__(self, *args, today: date | None = None, **kwargs):
