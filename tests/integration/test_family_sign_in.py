@@ -1,6 +1,8 @@
 """Family members sign in and out; failures say one generic thing; logins are rate limited."""
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Actions, csrf_token, make_app
 from webapp.demo import seed_family
 
@@ -66,3 +68,23 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(family_app, pare
     assert response.status_code == 400
     assert "Dit formulier is verlopen" in response.get_data(as_text=True)
     assert "Mila" not in parent.get("/gezin").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role, login", [("family", "fatima"), ("hub", "karin")])
+def test_an_unknown_username_costs_the_same_hashing_as_a_wrong_password(family_app, hub_app, monkeypatch, role, login):
+    """Counted, not timed: each failed sign-in runs argon2 exactly once, known user or not."""
+    from argon2 import PasswordHasher
+
+    calls: list[str] = []
+    real_hash, real_verify = PasswordHasher.hash, PasswordHasher.verify
+    monkeypatch.setattr(PasswordHasher, "hash", lambda self, *a, **k: calls.append("hash") or real_hash(self, *a, **k))
+    monkeypatch.setattr(PasswordHasher, "verify",
+                        lambda self, *a, **k: calls.append("verify") or real_verify(self, *a, **k))
+    client = (family_app if role == "family" else hub_app).test_client()
+    Actions(client).login("nobody-by-this-name", "wrong password 123")  # makes the dummy hash once
+    counts = []
+    for name in (login, "nobody-by-this-name", "another-unknown-name"):
+        calls.clear()
+        assert Actions(client).login(name, "wrong password 123").status_code == 422
+        counts.append(list(calls))
+    assert counts == [["verify"]] * 3

@@ -1,6 +1,8 @@
 """argon2id password hashing with the instance's cost settings."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -19,10 +21,17 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_cost: int) -> str:
+    """A hash with the instance's costs, made once: an unknown user costs one verify, like a known one."""
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash(_DUMMY_PASSWORD)
+
+
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """True when the password matches; spends the same effort when there is no such user."""
+    """True when the password matches; an unknown user costs exactly one verify, as a known one does."""
     ph = hasher()
+    target = stored_hash or _dummy_hash(ph.time_cost, ph.memory_cost)
     try:
-        return ph.verify(stored_hash or ph.hash(_DUMMY_PASSWORD), password) and stored_hash is not None
+        return ph.verify(target, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
