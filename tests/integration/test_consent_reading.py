@@ -296,3 +296,38 @@ def test_youth_turning_12_is_asked_about_what_was_paused(moving):
     notice = next(n for n in _notices(app, "lotte") if n["type"] == "birthday")
     assert notice["message"].startswith("Je bent 12 jaar geworden. Vanaf nu beslis je samen met je ouders")
     assert notice["items"] == ["Wijkteam Oost: Het plan en de doelen"]  # the demo's yes from when Lotte was 9
+
+
+def _card(page: str, organisation: str) -> str:
+    start = page.index(f">{organisation}</h2>")
+    end = page.find("</section>", start)
+    return page[start:end]
+
+
+def test_a_parent_sees_that_a_youth_of_16_decides_about_help_not_what_the_youth_decided(family_app, parent,
+                                                                                       older_youth):
+    noor = person(family_app, "Noor")  # 17: decided yes and later no about JGZ seeing her evaluations
+    jgz = _card(text_of(parent.get(f"/toestemming/{noor.id}")), "JGZ Regio Midden")
+    assert "Noor beslist dit zelf" in jgz
+    assert "Je ziet niet wat Noor heeft besloten." in jgz
+    for revealing in ("zei nee", "zei ja", "Niet gedeeld", ">Gedeeld<", "wil dit niet delen"):
+        assert revealing not in jgz, revealing
+    school = _card(text_of(parent.get(f"/toestemming/{noor.id}")), "Het Baken College")
+    assert "Gedeeld" in school  # school: parents decide until 18, so they see the state
+    own = _card(text_of(older_youth.get(f"/toestemming/{noor.id}")), "JGZ Regio Midden")
+    assert "Niet gedeeld" in own and "Jij zei nee op" in own
+    history = text_of(parent.get(f"/toestemming/{noor.id}/geschiedenis"))
+    assert "JGZ Regio Midden" not in history
+    assert "JGZ Regio Midden" in text_of(older_youth.get(f"/toestemming/{noor.id}/geschiedenis"))
+
+
+def test_a_parent_does_not_see_that_help_looked_by_the_consent_of_a_youth_of_16(family_app, parent, older_youth):
+    noor = person(family_app, "Noor")
+    before = text_of(parent.get("/wie-keek-mee")).count("<dd>Wijkteam Oost</dd>")
+    _store(family_app, record_access_event, child_id=noor.id, organisation_id=ORG["wijkteam"],
+           organisation="Wijkteam Oost", professional="Karin Bos", role="regisseur", kind=PLAN, basis=Basis.CONSENT,
+           at=datetime.now(timezone.utc))
+    assert "<dd>Wijkteam Oost</dd>" in text_of(older_youth.get("/wie-keek-mee"))
+    parents_view = text_of(parent.get("/wie-keek-mee"))
+    assert parents_view.count("<dd>Wijkteam Oost</dd>") == before
+    assert "<dd>Het Baken College</dd>" in parents_view  # the school looked at Noor's plan: parents decide there

@@ -80,6 +80,46 @@ def _status(read: ReadDecision, view: Outlook) -> str:
     return "waiting" if view.status is SharingStatus.WAITING else "not_shared"
 
 
+def youth_decides_alone(child: Person, domain: Domain, day: date) -> bool:
+    """True when only the youth decides in this domain on `day` (help from 16, school from 18)."""
+    assert child.birth_date is not None
+    return who_decides(child.birth_date, domain, day).required == frozenset({DeciderRole.YOUTH})
+
+
+def private_to_youth(viewer: Viewer, child: Person, domain: Domain, day: date) -> bool:
+    """Someone other than the youth looks where the youth decides alone: they see that the youth
+    decides, never what the youth decided."""
+    return viewer.person_id != child.id and youth_decides_alone(child, domain, day)
+
+
+def _domain_of_organisation(organisation_id: str, involved: list[Involved]) -> Domain | None:
+    return next((domain_of(i) for i in involved if i.organisation_id == organisation_id), None)
+
+
+def _youth_alone(child: Person, domain: Domain | None, day: date) -> bool:
+    # An organisation no longer involved has no known domain: then from 16 count it as the youth's own.
+    if domain is None:
+        return child.age_on(day) is not None and child.age_on(day) >= 16
+    return youth_decides_alone(child, domain, day)
+
+
+def decision_visible(decision: StoredDecision, viewer: Viewer, child: Person, involved: list[Involved]) -> bool:
+    """A youth's own decision, taken where the youth decided alone, is shown only to the youth."""
+    if viewer.person_id == child.id or decision.decision.person_id != child.id:
+        return True
+    domain = _domain_of_organisation(decision.organisation_id, involved)
+    return not _youth_alone(child, domain, decision.decision.decided_on)
+
+
+def event_visible(basis: Basis, organisation_id: str, viewer: Viewer, child: Person, involved: list[Involved],
+                  day: date) -> bool:
+    """That an organisation looked by consent where the youth decides alone would tell what the
+    youth decided: only the youth sees it. Legal grounds and emergencies are shown to the family."""
+    if viewer.person_id == child.id or basis is not Basis.CONSENT:
+        return True
+    return not _youth_alone(child, _domain_of_organisation(organisation_id, involved), day)
+
+
 def _waiting_names(roles: frozenset[DeciderRole], members: list[Person], child: Person) -> list[str]:
     names = [child.name] if DeciderRole.YOUTH in roles else []
     if DeciderRole.PARENT in roles:
@@ -104,10 +144,18 @@ def kind_card(facts: ConsentFacts, members: list[Person], child: Person, involve
                   if _concerns(b.basis, child, involved, kind) and b.basis.in_force_on(day)), None)
     emergency = next((e for e in facts.emergencies
                       if _concerns(e.exception, child, involved, kind) and e.exception.in_force_on(day)), None)
+    status = _status(read, view)
+    if private_to_youth(viewer, child, domain, day) and status not in ("legal", "emergency"):
+        return KindCard(
+            kind=kind, slug=KIND_SLUGS[kind], label=texts.kind_label(kind, child.name),
+            description=texts.kind_description(kind, involved.organisation, child.name),
+            status="youth_decides", read=read, outlook=Outlook(view.status, frozenset(), None, (), False),
+            waiting_text="", waiting_for_me=False, stopped_by=None, legal=None, emergency=None, last_decision=None,
+            my_latest=None, last_by="")
     return KindCard(
         kind=kind, slug=KIND_SLUGS[kind], label=texts.kind_label(kind, child.name),
         description=texts.kind_description(kind, involved.organisation, child.name),
-        status=_status(read, view), read=read, outlook=view,
+        status=status, read=read, outlook=view,
         waiting_text=texts.names_text(_waiting_names(view.waiting_for, members, child)) if view.waiting_for else "",
         waiting_for_me=waiting_for_me,
         stopped_by=names.get(view.stopped_by, "?") if decides and view.stopped_by not in (None, viewer.person_id)

@@ -20,7 +20,9 @@ from webapp.consent.forms import DecisionForm, PeriodForm
 from webapp.consent.period import Period
 from webapp.consent.notices import consent_notices
 from webapp.consent.outlook import Choice, NotDecider, refusal_of_grant, why_not_decider
-from webapp.consent.overview import KindCard, Viewer, kind_card, kind_from_slug, kinds_for, organisation_cards
+from webapp.consent.overview import (
+    KindCard, Viewer, decision_visible, event_visible, kind_card, kind_from_slug, kinds_for, organisation_cards,
+)
 from webapp.consent.rules import DeciderRole, InfoKind
 from webapp.consent.store import access_events, latest_decision_id, load_consent_facts, record_decision
 from webapp.errors import request_id
@@ -188,8 +190,12 @@ def confirm_withdrawal(child_id: str, organisation_id: str, kind_slug: str):
 def history(child_id: str):
     """Every consent decision about a child, newest first, and the legal bases; nothing is ever removed."""
     members, child = _child_or_abort(child_id)
-    facts = load_consent_facts(get_store(), current_user.family_id)
-    decisions = [d for d in reversed(facts.decisions) if d.child_id == child.id]
+    store = get_store()
+    facts = load_consent_facts(store, current_user.family_id)
+    involved = involved_for_child(store, current_user.family_id, child.id)
+    viewer = _viewer(members, child)
+    decisions = [d for d in reversed(facts.decisions)
+                 if d.child_id == child.id and decision_visible(d, viewer, child, involved)]
     legal_bases = [b for b in facts.legal_bases if b.basis.child_id == child.id]
     return render("consent/history.html", child=child, decisions=decisions, legal_bases=legal_bases,
                   names={p.id: p.name for p in members}, texts=texts, YOUTH=DeciderRole.YOUTH)
@@ -202,12 +208,16 @@ def access_overview():
 
     Bad dates give 422 and the messages; the list is then not shown."""
     store = get_store()
-    children = {p.id: p for p in _visible_children(current_members())}
+    members = current_members()
+    children = {p.id: p for p in _visible_children(members)}
+    involved = {child_id: involved_for_child(store, current_user.family_id, child_id) for child_id in children}
     form = PeriodForm(formdata=request.args)
     valid = form.validate()
     period = form.period if valid else Period()
     events = [e for e in access_events(store, current_user.family_id)
-              if e.child_id in children and period.contains(texts.local_day(e.at))]
+              if e.child_id in children and period.contains(texts.local_day(e.at))
+              and event_visible(e.basis, e.organisation_id, _viewer(members, children[e.child_id]),
+                                children[e.child_id], involved[e.child_id], _today())]
     emergencies = [e for e in load_consent_facts(store, current_user.family_id).emergencies
                    if e.exception.child_id in children
                    and period.overlaps(e.exception.recorded_on, e.exception.ends_on)]
