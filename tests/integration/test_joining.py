@@ -199,3 +199,18 @@ def test_a_birth_date_that_cannot_be_read_is_a_message_at_the_field(family_app, 
     assert "Vul een geboortedatum in, bijvoorbeeld 31-03-2014." in text
     assert 'value="Mila"' in text  # what was typed is kept
     assert count(family_app, "person") == before
+
+
+def test_the_invitation_code_never_travels_in_the_session_cookie(family_app, client):
+    from flask.sessions import SecureCookieSessionInterface
+
+    code = family_app.demo_logins.invitations[0][1]
+    page = client.get("/aanmelden").get_data(as_text=True)
+    response = client.post("/aanmelden", data={"csrf_token": csrf_token(page), "code": code})
+    assert response.status_code == 303
+    serializer = SecureCookieSessionInterface().get_signing_serializer(family_app)
+    cookie = client.get_cookie(family_app.config["SESSION_COOKIE_NAME"])
+    session = serializer.loads(cookie.value)
+    assert code not in repr(session) and code.replace("-", "") not in repr(session)
+    step_two = client.get("/aanmelden/account")
+    assert step_two.status_code == 200 and "<h1>Maak je account</h1>" in step_two.get_data(as_text=True)

@@ -20,7 +20,9 @@ bp = Blueprint("auth", __name__)
 
 class _InvitationTaken(Exception):
     """The invitation was used by someone else between checking and using it."""
-JOIN_SESSION_KEY = "join_code"
+# Between the two joining steps the session holds the invitation's id, never its code: the
+# session cookie is signed, not encrypted, and the code is what lets someone join a family.
+JOIN_SESSION_KEY = "join_invitation"
 
 
 def _login_limit() -> str:
@@ -60,8 +62,9 @@ def join():
     """Step 1 of joining: check the invitation code."""
     form = InvitationCodeForm()
     if form.validate_on_submit():
-        if queries.open_invitation(get_db(), form.code.data):
-            session[JOIN_SESSION_KEY] = form.code.data
+        invitation = queries.open_invitation(get_db(), form.code.data)
+        if invitation:
+            session[JOIN_SESSION_KEY] = invitation["id"]
             return redirect(url_for("auth.join_account"), 303)
         form.code.errors.append(_("This code does not work. It may be used already or expired. "
                                   "Ask for a new invitation."))
@@ -73,10 +76,10 @@ def join():
 def join_account():
     """Step 2 of joining: make an account for the invited parent or youth."""
     db, keys = get_db(), node_key()
-    code = session.get(JOIN_SESSION_KEY)
-    invitation = queries.open_invitation(db, code) if code else None
+    invitation_id = session.get(JOIN_SESSION_KEY)
+    invitation = queries.open_invitation_by_id(db, invitation_id) if isinstance(invitation_id, str) else None
     if invitation is None:
-        if code:  # used meanwhile (maybe on another phone) or expired
+        if invitation_id:  # used meanwhile (maybe on another phone) or expired
             session.pop(JOIN_SESSION_KEY, None)
             flash(_("This code does not work. It may be used already or expired. Ask for a new invitation."),
                   "error")

@@ -98,6 +98,14 @@ def open_invitation(db: sqlite_utils.Database, code: str) -> dict[str, Any] | No
     ))
 
 
+def open_invitation_by_id(db: sqlite_utils.Database, invitation_id: str) -> dict[str, Any] | None:
+    """An unused, unexpired invitation with this id, or None."""
+    return _row(db.execute(
+        "SELECT * FROM invitations WHERE id = ? AND used_at IS NULL AND expires_at > ?",
+        [invitation_id, utcnow()],
+    ))
+
+
 def mark_invitation_used(db: sqlite_utils.Database, invitation_id: str, account_id: str) -> bool:
     """Use an invitation once; False when someone else used it first."""
     cursor = db.execute(
