@@ -23,7 +23,7 @@ def create_app(role: str | None = None, config: Config | None = None, **override
         MAX_CONTENT_LENGTH=256 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if config.proxy_hops:
         # Behind a TLS proxy: take the client address (rate limits) and https (HSTS, CSRF) from it.
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,6 +1,7 @@
 """The one place that opens SQLite: pragmas, per-request connections, migrations."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,9 +20,21 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def make_private(path: Path) -> None:
+    """The data folder 0700 and the database with its -wal and -shm files 0600, whatever the umask
+    (SQLite gives -wal and -shm the permissions of the database file)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, 0o600)
+
+
 def connect(path: Path) -> sqlite_utils.Database:
     """Open the role's database file with the pragmas every connection needs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        make_private(path)
     conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -80,6 +93,7 @@ def _close_db(_exc: BaseException | None = None) -> None:
 def init_app(app: Flask, keys: NodeKey) -> None:
     """Run migrations at start and close connections after each request."""
     config = app.config["ONSPLAN"]
+    make_private(config.database_path)
     db = connect(config.database_path)
     try:
         migrate(db, config.role, keys)

@@ -66,3 +66,32 @@ def test_seeding_the_demo_again_adds_nothing(tmp_path):
     assert open_codes == 2
     hub = make_app("hub", tmp_path / "h")
     assert seed_hub(hub).hub == seed_hub(make_app("hub", tmp_path / "h")).hub
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_data_files_are_private_to_the_owner_whatever_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        app = make_app("family", tmp_path / "data")
+        seed_family(app)  # writes, so the -wal and -shm files exist
+        config = app.config["ONSPLAN"]
+        db = connect(config.database_path)
+        files = [config.database_path, *(config.database_path.with_name(config.database_path.name + s)
+                                         for s in ("-wal", "-shm"))]
+        assert all(f.exists() for f in files)
+        assert {str(f.name): _mode(f) for f in files} == {str(f.name): 0o600 for f in files}
+        assert _mode(config.data_dir) == 0o700
+        assert _mode(config.node_key_path.parent) == 0o700 and _mode(config.node_key_path) == 0o600
+        db.conn.close()
+        # Files made loose by someone else are tightened at the next start.
+        os.chmod(config.database_path, 0o644)
+        os.chmod(config.data_dir, 0o755)
+        make_app("family", tmp_path / "data")
+        assert _mode(config.database_path) == 0o600 and _mode(config.data_dir) == 0o700
+    finally:
+        os.umask(old)
