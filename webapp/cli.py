@@ -40,7 +40,17 @@ def serve(role: str, config_file: str | None, host: str | None, port: int | None
     app = _app(role, config_file, host=host, port=port)
     config = app.config["ONSPLAN"]
     click.echo(f"OnsPlan {role} on http://{config.host}:{config.port} (public address {config.base_url})")
-    waitress_serve(app, host=config.host, port=config.port, threads=8, ident="OnsPlan")
+    waitress_serve(app, **waitress_options(config))
+
+
+def waitress_options(config) -> dict:
+    """How waitress serves one role. Behind a proxy (``proxy_hops``) waitress passes the
+    X-Forwarded-* headers on untouched: the app reads exactly ``proxy_hops`` hops of them itself
+    (werkzeug's ProxyFix), under any WSGI server. Without a proxy waitress removes them."""
+    options = {"host": config.host, "port": config.port, "threads": 8, "ident": "OnsPlan"}
+    if config.proxy_hops:
+        options["clear_untrusted_proxy_headers"] = False
+    return options
 
 
 @main.command()
