@@ -128,6 +128,14 @@ def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
     db.execute("DROP TABLE records_v1")
 
 
+def both_sign_in_delays(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # Failed sign-ins per username (its keyed lookup hash, never the name), for growing waits.
+    db.execute(
+        "CREATE TABLE sign_in_failures (login_hash TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+        " last_failure_at TEXT NOT NULL, blocked_until TEXT NOT NULL)"
+    )
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -149,6 +157,6 @@ def _meta_table(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
     "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit),
-               ("0003_record_store", family_0003_record_store)],
-    "hub": [("0001_core", hub_0001_core)],
+               ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays)],
+    "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays)],
 }

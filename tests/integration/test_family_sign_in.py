@@ -88,3 +88,38 @@ def test_an_unknown_username_costs_the_same_hashing_as_a_wrong_password(family_a
         assert Actions(client).login(name, "wrong password 123").status_code == 422
         counts.append(list(calls))
     assert counts == [["verify"]] * 3
+
+
+def _try(app, login, password, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return Actions(client).login(login, password)
+
+
+@pytest.mark.parametrize("login", ["fatima", "nobody-with-this-name"])
+def test_guessing_one_username_from_many_addresses_has_to_wait(family_app, login):
+    statuses = [_try(family_app, login, "wrong password 123", f"127.0.0.{n + 10}").status_code for n in range(5)]
+    assert statuses == [422, 422, 422, 422, 429]
+    refused = _try(family_app, login, "wrong password 123", "127.0.0.99")
+    assert refused.status_code == 429
+    assert "Voor je veiligheid kun je het om" in refused.get_data(as_text=True)
+    if login == "fatima":  # even the right password waits: the wait says nothing about the password
+        assert _try(family_app, "fatima", None, "127.0.0.98").status_code == 429
+    assert _try(family_app, "sam", None, "127.0.0.97").status_code == 303  # other people sign in as usual
+
+
+def test_after_the_wait_the_real_person_signs_in_and_the_count_starts_again(family_app):
+    from webapp.db import connect
+
+    for n in range(4):
+        _try(family_app, "fatima", "wrong password 123", f"127.0.0.{n + 10}")
+    db = connect(family_app.config["ONSPLAN"].database_path)
+    db.execute("UPDATE sign_in_failures SET blocked_until = '2000-01-01T00:00:00+00:00'")  # the wait is over
+    db.conn.close()
+    assert _try(family_app, "fatima", None, "127.0.0.20").status_code == 303
+    assert _try(family_app, "fatima", "wrong password 123", "127.0.0.21").status_code == 422
+
+
+def test_a_professional_username_waits_too(hub_app):
+    statuses = [_try(hub_app, "karin", "wrong password 123", f"127.0.0.{n + 10}").status_code for n in range(5)]
+    assert statuses == [422, 422, 422, 422, 429]

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from flask import Flask, abort, current_app, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Flask, abort, current_app, request, session
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from webapp.auth import queries
@@ -125,6 +127,37 @@ def professional_required(view):
             return login_manager.unauthorized()
         return view(*args, **kwargs)
     return wrapper
+
+
+class MustWait(Exception):
+    """This username must wait before the next try; ``until`` is when (UTC)."""
+
+    def __init__(self, until: datetime):
+        super().__init__("sign-in must wait")
+        self.until = until
+
+
+def check_password(login_hash: str, stored_hash: str | None, password: str) -> bool:
+    """The one password check of both roles: refuses with MustWait while the username waits
+    (no hashing then), otherwise verifies and counts a failure or clears them."""
+    from webapp.auth.passwords import verify_password
+
+    db, now = get_db(), datetime.now(timezone.utc)
+    until = queries.sign_in_wait(db, login_hash, now)
+    if until is not None:
+        raise MustWait(until)
+    if verify_password(stored_hash, password) and stored_hash is not None:
+        queries.clear_sign_in_failures(db, login_hash)
+        return True
+    queries.record_sign_in_failure(db, login_hash, now)
+    return False
+
+
+def wait_message(until: datetime) -> str:
+    """Plain words: when this username may try again (local time)."""
+    local = until.astimezone(ZoneInfo("Europe/Amsterdam"))
+    return _("Too many wrong tries for this username. For your safety you can try again at %(time)s.",
+             time=local.strftime("%H:%M:%S"))
 
 
 _C0_AND_SPACE = "".join(chr(n) for n in range(0x21))

@@ -5,9 +5,9 @@ from flask import Blueprint, current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.auth import FamilyMember, queries, sign_in, sign_out, safe_next
+from webapp.auth import FamilyMember, MustWait, check_password, queries, safe_next, sign_in, sign_out, wait_message
 from webapp.auth.forms import InvitationCodeForm, LoginForm, NewAccountForm
-from webapp.auth.passwords import hash_password, verify_password
+from webapp.auth.passwords import hash_password
 from webapp.db import get_db, transaction
 from webapp.people.members import add_member, find_member, may_have_youth_account
 from webapp.records import get_store, node_key
@@ -38,8 +38,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         db = get_db()
-        account = queries.account_by_login(db, node_key().lookup_hash("login", form.login.data))
-        if verify_password(account["password_hash"] if account else None, form.password.data) and account:
+        login_hash = node_key().lookup_hash("login", form.login.data)
+        account = queries.account_by_login(db, login_hash)
+        try:
+            matches = check_password(login_hash, account["password_hash"] if account else None, form.password.data)
+        except MustWait as wait:
+            form.form_errors.append(wait_message(wait.until))
+            return render("auth/login.html", form=form, status=429)
+        if matches and account:
             sign_in(account["id"], lambda token: FamilyMember(
                 account["id"], account["family_id"], account["person_id"], account["role"], token))
             queries.touch_login(db, "accounts", account["id"])

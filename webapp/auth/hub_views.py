@@ -8,9 +8,8 @@ from flask import Blueprint, current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.auth import Professional, queries, safe_next, sign_in, sign_out
+from webapp.auth import MustWait, Professional, check_password, queries, safe_next, sign_in, sign_out, wait_message
 from webapp.auth.forms import LoginForm, SecondFactorForm
-from webapp.auth.passwords import verify_password
 from webapp.db import get_db
 from webapp.records import node_key
 from webapp.render import render
@@ -37,8 +36,15 @@ def login():
         return redirect(url_for("home.workplace"))
     form = LoginForm()
     if form.validate_on_submit():
-        professional = queries.professional_by_login(get_db(), node_key().lookup_hash("professional", form.login.data))
-        if verify_password(professional["password_hash"] if professional else None, form.password.data) and professional:
+        login_hash = node_key().lookup_hash("professional", form.login.data)
+        professional = queries.professional_by_login(get_db(), login_hash)
+        try:
+            matches = check_password(login_hash, professional["password_hash"] if professional else None,
+                                     form.password.data)
+        except MustWait as wait:
+            form.form_errors.append(wait_message(wait.until))
+            return render("auth/login.html", form=form, status=429)
+        if matches and professional:
             session.clear()
             session[PENDING_KEY] = {"id": professional["id"], "since": int(time.time())}
             return redirect(url_for("auth.second_factor", next=safe_next("")), 303)

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlite_utils
 
+from webapp.auth.delays import failures_now, wait_after
 from webapp.crypto import token_hash
 from webapp.db import transaction, utcnow
 
@@ -64,6 +65,32 @@ def login_taken(db: sqlite_utils.Database, login_hash: str) -> bool:
 def create_account(db: sqlite_utils.Database, **values: Any) -> None:
     values.setdefault("created_at", utcnow())
     db["accounts"].insert(values)
+
+
+def sign_in_wait(db: sqlite_utils.Database, login_hash: str, now: datetime) -> datetime | None:
+    """Until when this username must wait before the next try, or None when it may try now."""
+    row = db.execute("SELECT blocked_until FROM sign_in_failures WHERE login_hash = ?", [login_hash]).fetchone()
+    if row is None:
+        return None
+    until = datetime.fromisoformat(row[0])
+    return until if until > now else None
+
+
+def record_sign_in_failure(db: sqlite_utils.Database, login_hash: str, now: datetime) -> None:
+    """One more failed try for this username; the wait grows by the rule in ``auth.delays``."""
+    with transaction(db):
+        row = db.execute("SELECT failures, last_failure_at FROM sign_in_failures WHERE login_hash = ?",
+                         [login_hash]).fetchone()
+        failures = failures_now(row[0], datetime.fromisoformat(row[1]), now) + 1 if row else 1
+        db.execute(
+            "INSERT INTO sign_in_failures (login_hash, failures, last_failure_at, blocked_until) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(login_hash) DO UPDATE SET failures = excluded.failures,"
+            " last_failure_at = excluded.last_failure_at, blocked_until = excluded.blocked_until",
+            [login_hash, failures, now.isoformat(), (now + wait_after(failures)).isoformat()])
+
+
+def clear_sign_in_failures(db: sqlite_utils.Database, login_hash: str) -> None:
+    db.execute("DELETE FROM sign_in_failures WHERE login_hash = ?", [login_hash])
 
 
 def touch_login(db: sqlite_utils.Database, table: str, account_id: str) -> None:
