@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask, role: str) -> None:
     app.register_blueprint(language.bp)
     app.register_blueprint(pwa_bp)
     if role == "family":
+        from webapp import limits
         from webapp.auth.family_views import bp as auth_bp
         from webapp.consent.views import bp as consent_bp
         from webapp.evaluation.views import bp as evaluation_bp
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask, role: str) -> None:
         app.register_blueprint(plan_bp)
         app.register_blueprint(consent_bp)
         app.register_blueprint(evaluation_bp)
+        limits.init_app(app)
     else:
         from webapp.auth.hub_views import bp as auth_bp
         from webapp.home.views import hub_bp as home_bp

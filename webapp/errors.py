@@ -34,7 +34,7 @@ def _messages():
     }
 
 
-def _page(status: int, title: str | None = None, text: str | None = None):
+def error_page(status: int, title: str | None = None, text: str | None = None):
     default_title, default_text = _messages().get(status, _messages()[500])
     return render("errors/error.html", status=status, error_status=status, error_title=title or default_title,
                   error_text=text or default_text, request_id=request_id())
@@ -43,23 +43,23 @@ def _page(status: int, title: str | None = None, text: str | None = None):
 def _http_error(exc: HTTPException):
     if request.path.startswith("/api/"):
         return {"error": exc.name, "reason": exc.description}, exc.code
-    return _page(exc.code or 500)
+    return error_page(exc.code or 500)
 
 
 def _csrf_error(_exc: CSRFError):
-    return _page(400, _("This form has expired"),
+    return error_page(400, _("This form has expired"),
                  _("For your safety a form works for one session only. Go back, reload the page and send it again."))
 
 
 def _record_id_taken(_exc: Exception):
-    return _page(422, _("This form is damaged"), _("Reload the page and try again."))
+    return error_page(422, _("This form is damaged"), _("Reload the page and try again."))
 
 
 def _tampered_record(_exc: Exception):
     # A record that does not open under its own header was changed on disk: show nothing of it.
     log.error("a stored record failed its integrity check on %s (request %s)",
               request.url_rule.rule if request.url_rule else "?", request_id())
-    return _page(500, _("We cannot show this safely"),
+    return error_page(500, _("We cannot show this safely"),
                  _("Part of the information was changed outside OnsPlan, so we do not show it. "
                    "Nothing was changed by you. Contact the people who run OnsPlan and quote the code below."))
 
@@ -68,7 +68,7 @@ def _server_error(exc: Exception):
     # Only the type and request id are logged: the exception text may hold family data.
     log.error("unhandled %s on %s %s (request %s)", type(exc).__name__, request.method,
               request.url_rule.rule if request.url_rule else "?", request_id())
-    return _page(500)
+    return error_page(500)
 
 
 def init_app(app: Flask) -> None:

@@ -122,6 +122,7 @@ def family_0003_record_store(db: sqlite_utils.Database, keys: NodeKey) -> None:
         CREATE INDEX records_current ON records (family_id, kind, subject, clock) WHERE is_current = 1;
         CREATE INDEX records_by_item ON records (family_id, item, is_current);
         CREATE INDEX records_about ON records (family_id, about, kind) WHERE about IS NOT NULL;
+        CREATE INDEX records_by_author ON records (family_id, author, stored_at);
         """
     )
     upgrade_v1_records(db, keys)

@@ -197,6 +197,11 @@ class RecordStore:
         rows = self.db.execute(sql, [family_id, item]).fetchall()
         return [self._open(row) for row in rows]
 
+    def changes_by(self, family_id: str, author: str, since: str) -> int:
+        """How many records this author stored in this family since `since` (ISO time, UTC)."""
+        return self.db.execute("SELECT COUNT(*) FROM records WHERE family_id = ? AND author = ? AND stored_at > ?",
+                               [family_id, author, since]).fetchone()[0]
+
     def last_seq(self) -> int:
         """The highest store sequence number on this node (0 when empty)."""
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]

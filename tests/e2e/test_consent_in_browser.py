@@ -185,3 +185,30 @@ def _child_id(server, name: str) -> str:
     with server.app.app_context():
         db = get_db()
         return next(p.id for p in family_members(get_store(), get_meta(db, "demo_family")) if p.name == name)
+
+
+def test_a_long_list_of_who_looked_pages_by_keyboard_and_passes_axe(page, family_server):
+    from datetime import datetime, timedelta, timezone
+
+    from webapp.consent.rules import Basis, InfoKind
+    from webapp.consent.store import record_access_event
+    from webapp.records import get_meta, get_store
+
+    lotte = _child_id(family_server, "Lotte")
+    with family_server.app.app_context():
+        store = get_store()
+        for n in range(60):
+            record_access_event(store, family_id=get_meta(store.db, "demo_family"), child_id=lotte,
+                                organisation_id="9b1f3c2e-0003-4a55-8d0e-6f1c00000003", organisation="JGZ Regio Midden",
+                                professional=f"Mehmet {n:02d}", role="jeugdverpleegkundige", kind=InfoKind.PLAN,
+                                basis=Basis.LEGAL, at=datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(hours=n),
+                                author="test")
+    sign_in(page, family_server, "fatima")
+    page.goto(family_server.url + "/wie-keek-mee")
+    expect(page.get_by_text(re.compile(r"Pagina 1 van \d"))).to_be_visible()
+    assert_accessible(page)
+    older = page.get_by_role("navigation", name="Pagina's").get_by_role("link", name="Ouder")
+    older.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile(r"Pagina 2 van \d"))).to_be_visible()
+    assert_accessible(page)

@@ -26,6 +26,7 @@ from webapp.consent.overview import (
 from webapp.consent.rules import DeciderRole, InfoKind
 from webapp.consent.store import access_events, latest_decision_id, load_consent_facts, record_decision
 from webapp.errors import request_id
+from webapp.paging import page_of, requested_page
 from webapp.people.access import (
     SiblingRefused, children_of_current_user, current_members, decider_role, find_child,
 )
@@ -197,7 +198,8 @@ def history(child_id: str):
     decisions = [d for d in reversed(facts.decisions)
                  if d.child_id == child.id and decision_visible(d, viewer, child, involved)]
     legal_bases = [b for b in facts.legal_bases if b.basis.child_id == child.id]
-    return render("consent/history.html", child=child, decisions=decisions, legal_bases=legal_bases,
+    return render("consent/history.html", child=child, decisions=page_of(decisions, requested_page()),
+                  legal_bases=legal_bases,
                   names={p.id: p.name for p in members}, texts=texts, YOUTH=DeciderRole.YOUTH)
 
 
@@ -221,6 +223,7 @@ def access_overview():
     emergencies = [e for e in load_consent_facts(store, current_user.family_id).emergencies
                    if e.exception.child_id in children
                    and period.overlaps(e.exception.recorded_on, e.exception.ends_on)]
-    return render("consent/access.html", status=200 if valid else 422, form=form, valid=valid, events=events,
+    return render("consent/access.html", status=200 if valid else 422, form=form, valid=valid,
+                  events=page_of(events, requested_page()),
                   emergencies=sorted(emergencies, key=lambda e: e.exception.recorded_on, reverse=True),
                   children=children, texts=texts)

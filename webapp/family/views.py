@@ -9,6 +9,7 @@ from webapp.auth import family_required, parent_required, queries
 from webapp.db import get_db, transaction
 from webapp.family.forms import ChildForm, InviteForm, ParentForm
 from webapp.family.invitations import issue_invitation
+from webapp.limits import MAX_CHILDREN, MAX_PARENTS
 from webapp.people.access import current_members
 from webapp.people.members import add_member, may_have_youth_account
 from webapp.records import get_store
@@ -53,6 +54,9 @@ def add_child():
     form = ChildForm(prefix="child", today=current_app.config["ONSPLAN"].today())
     if not form.validate_on_submit():
         return _page(child_form=form, status=422)
+    if sum(p.is_child for p in current_members()) >= MAX_CHILDREN:
+        form.form_errors.append(_("A family in OnsPlan has at most %(n)s children.", n=MAX_CHILDREN))
+        return _page(child_form=form, status=422)
     add_member(get_store(), family_id=current_user.family_id, author=current_user.person_id,
                name=form.name.data, role="child", birth_date=form.birth_date.data,
                school_stage=form.school_stage.data)
@@ -66,6 +70,9 @@ def add_parent():
     """Add the other parent or verzorger (parents only); invite them next."""
     form = ParentForm(prefix="parent")
     if not form.validate_on_submit():
+        return _page(parent_form=form, status=422)
+    if sum(p.role == "parent" for p in current_members()) >= MAX_PARENTS:
+        form.form_errors.append(_("A family in OnsPlan has at most %(n)s parents and carers.", n=MAX_PARENTS))
         return _page(parent_form=form, status=422)
     add_member(get_store(), family_id=current_user.family_id, author=current_user.person_id,
                name=form.name.data, role="parent", has_gezag=form.has_gezag.data)

@@ -17,10 +17,12 @@ from webapp.plan.model import AFSPRAAK_STATUSES, afspraken_in_order
 from webapp.plan.queries import NO_COMMENTS, PlanWriter, load_child_plan, load_goal_page
 from webapp.plan.rules import GoalStatus, TransitionRefused, agreement_status, can_transition
 from webapp.records import get_store
+from webapp.paging import page_of, requested_page
 from webapp.render import after_change, render
 
 bp = Blueprint("plan", __name__, url_prefix="/kind/<child_id>")
 
+COMMENTS_PER_PAGE = 30
 FAMILY_STATUS_STEPS = (GoalStatus.ACTIVE, GoalStatus.REACHED, GoalStatus.STOPPED)
 
 
@@ -117,12 +119,15 @@ def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
     state = agreement_status(goal.current.version, goal.current.life_domain, child.birth_date, today(),
                              [a.agreement for a in goal.agreements]) if child.birth_date else None
     role = decider_role(me, child)
+    # The newest comments first in pages, each page shown oldest first like a conversation.
+    comments = page_of(list(reversed(goal.comments)), requested_page("reacties"), COMMENTS_PER_PAGE)
     i_agreed = any(a.agreement.person_id == current_user.person_id for a in goal.agreements_for())
     # An htmx status change that is refused gets only the status box back, with the reason in it.
     return render("plan/goal.html", "plan/_goal_status.html", child=child, goal=goal, plan=plan, state=state, me=me,
                   may_decide=may_agree_now(me, child, goal.current.life_domain), role=role, i_agreed=i_agreed,
                   steps=[s for s in FAMILY_STATUS_STEPS if can_transition(goal.current.status, s)],
                   comment_form=comment_form or CommentForm(formdata=None, client_id=_new_client_id()),
+                  comments=comments, comments_shown=list(reversed(comments.items)),
                   error=error, status=status)
 
 

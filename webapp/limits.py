@@ -1,0 +1,41 @@
+"""Limits that keep one family from slowing down everyone else on a family space.
+
+A person can store at most ``CHANGES_PER_HOUR`` changes an hour (a busy evening of plan work
+is a few dozen); a family holds at most ``MAX_CHILDREN`` children and ``MAX_PARENTS`` parents.
+Text fields have their own lengths in the forms, a request body at most 256 KB (the app
+config), and long lists are shown in pages (``webapp.paging``).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Flask, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.records import get_store
+
+CHANGES_PER_HOUR = 200
+MAX_CHILDREN = 20
+MAX_PARENTS = 6
+_COUNTED_BLUEPRINTS = ("plan", "consent", "evaluation", "family")
+
+
+def _too_many_changes():
+    """Before a change is stored: refuse with 429 when this person changed very much this past hour."""
+    if request.method != "POST" or request.blueprint not in _COUNTED_BLUEPRINTS:
+        return None
+    if not current_user.is_authenticated or current_user.is_professional:
+        return None
+    since = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(timespec="seconds")
+    if get_store().changes_by(current_user.family_id, current_user.person_id, since) < CHANGES_PER_HOUR:
+        return None
+    from webapp.errors import error_page
+
+    return error_page(429, _("That is a lot of changes in one hour"),
+                      _("To keep OnsPlan quick for everyone, you can make more changes in a while. "
+                        "Everything you saved is kept. Try again in an hour."))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_too_many_changes)
