@@ -26,4 +26,19 @@
   window.addEventListener("online", showConnection);
   window.addEventListener("offline", showConnection);
   showConnection();
+  // Without network a form is not sent (the outbox that keeps it comes later): say so at the
+  // form, and keep what was typed. Runs before htmx sees the submit.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var old = form.querySelector("[data-not-sent]");
+    if (old) { old.remove(); }
+    if (navigator.onLine || form.method.toLowerCase() !== "post") { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var template = document.getElementById("not-sent-message");
+    if (!template) { return; }
+    var message = template.content.firstElementChild.cloneNode(true);
+    form.insertBefore(message, form.firstChild);
+    message.focus();
+  }, true);
 })();
