@@ -27,18 +27,32 @@
   window.addEventListener("offline", showConnection);
   showConnection();
   // Without network a form is not sent (the outbox that keeps it comes later): say so at the
-  // form, and keep what was typed. Runs before htmx sees the submit.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var old = form.querySelector("[data-not-sent]");
-    if (old) { old.remove(); }
-    if (navigator.onLine || form.method.toLowerCase() !== "post") { return; }
-    event.preventDefault();
-    event.stopImmediatePropagation();
+  // form, and keep what was typed. Plain submits are stopped before htmx sees them; htmx
+  // requests (a button with its own hx-post) are cancelled before they go out.
+  function notSent(form) {
     var template = document.getElementById("not-sent-message");
-    if (!template) { return; }
+    if (!form || !template) { return; }
     var message = template.content.firstElementChild.cloneNode(true);
     form.insertBefore(message, form.firstChild);
     message.focus();
+  }
+  function clearNotSent(form) {
+    var old = form && form.querySelector("[data-not-sent]");
+    if (old) { old.remove(); }
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    clearNotSent(form);
+    if (navigator.onLine || form.method.toLowerCase() !== "post") { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    notSent(form);
   }, true);
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt.closest("form");
+    clearNotSent(form);
+    if (navigator.onLine || event.detail.requestConfig.verb === "get") { return; }
+    event.preventDefault();
+    notSent(form);
+  });
 })();
