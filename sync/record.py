@@ -32,7 +32,10 @@ KINDS: dict[str, str] = {
 
 # Statuses that end an item: a finished item stays in history and on the plan page, but
 # lists of what still needs doing (Start) can leave it out without opening it.
-FINISHED_STATUSES: dict[str, frozenset[str]] = {"agreement_item": frozenset({"done", "cancelled"})}
+FINISHED_STATUSES: dict[str, frozenset[str]] = {
+    "agreement_item": frozenset({"done", "cancelled"}),
+    "goal": frozenset({"reached", "stopped", "adjusted"}),
+}
 
 
 def new_record_id() -> str:
@@ -70,7 +73,7 @@ class Record:
 
     @property
     def finished(self) -> bool:
-        """Does this version end its item (an afspraak done or cancelled)?"""
+        """Does this version end its item (an afspraak done or cancelled, a goal reached, stopped or replaced)?"""
         return self.body.get("status") in FINISHED_STATUSES.get(self.kind, frozenset())
 
     @property

@@ -7,7 +7,8 @@ ciphertext the store keeps plain columns that hold ids, clocks and flags, never 
 
 - ``item``, ``about`` and ``replaces``: which logical thing a record is a version of, which
   goal it is about, and which record its author saw as current;
-- ``finished``: 1 when the version ends its item (an afspraak done or cancelled);
+- ``finished``: 1 when the version ends its item (an afspraak done or cancelled, a goal
+  reached, stopped or replaced by a new version);
 - ``is_current``: 1 for the current version of its item, by the one rule in
   ``sync.record.supersedes``, kept up to date in the same transaction as every write;
 - ``seq``: this node's store order, which only goes up (the sync cursor).
@@ -196,6 +197,11 @@ class RecordStore:
         sql = f"SELECT {_COLUMNS} FROM records WHERE family_id = ? AND item = ? ORDER BY clock, author"  # nosec B608
         rows = self.db.execute(sql, [family_id, item]).fetchall()
         return [self._open(row) for row in rows]
+
+    def count_finished(self, family_id: str, kind: str, subject: str) -> int:
+        """How many items of this kind about this subject are finished now (nothing is opened)."""
+        return self.db.execute("SELECT COUNT(*) FROM records WHERE family_id = ? AND kind = ? AND subject = ?"
+                               " AND is_current = 1 AND finished = 1", [family_id, kind, subject]).fetchone()[0]
 
     def changes_by(self, family_id: str, author: str, since: str) -> int:
         """How many records this author stored in this family since `since` (ISO time, UTC)."""

@@ -15,7 +15,6 @@ from webapp.people.involved import involved_for_family
 from webapp.plan import labels
 from webapp.plan.changes import changes_since
 from webapp.plan.queries import load_child_plan
-from webapp.plan.rules import FINISHED_GOAL_STATUSES
 from webapp.records import get_store
 from webapp.render import render
 
@@ -48,9 +47,9 @@ def index():
     comments_after = f"{max(since_ms or 0, month_ago_ms):013d}"
     cards = []
     for child in children_of_current_user(members):
-        # Start lists what still needs doing: finished afspraken are not even opened.
+        # Start lists what is going on: finished goals and afspraken are not even opened.
         plan = load_child_plan(store, current_user.family_id, child.id, comments_after=comments_after,
-                               goal_history=False, open_afspraken_only=True)
+                               goal_history=False, open_only=True)
         upcoming = plan.upcoming_moments(today)
         cards.append({
             "child": child, "plan": plan,
@@ -58,9 +57,10 @@ def index():
             "next_moment": upcoming[0] if upcoming else None,
             "open_evaluations": [m for m in plan.moments if is_open(m.on, m.closed, today)],
             "changes": changes_since(plan, current_user.person_id, since_ms, today),
-            # Start shows what is going on; reached, stopped and replaced goals stay in the plan.
-            "ongoing_goals": [g for g in plan.goals if g.current.status not in FINISHED_GOAL_STATUSES],
-            "finished_goals": sum(g.current.status in FINISHED_GOAL_STATUSES for g in plan.goals),
+            # Start shows what is going on; reached, stopped and replaced goals stay in the plan,
+            # and are counted here without being opened.
+            "ongoing_goals": plan.goals,
+            "finished_goals": store.count_finished(current_user.family_id, "goal", child.id),
         })
     return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,
                   consent_notices=consent_notices(store, current_user, today, members))

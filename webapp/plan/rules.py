@@ -37,9 +37,6 @@ LIFE_DOMAINS: tuple[str, ...] = (
 
 GAS_LEVELS: tuple[int, ...] = (-2, -1, 0, 1, 2)
 
-# A goal in one of these states is done with: it stays in the plan's history, not on Start.
-FINISHED_GOAL_STATUSES = frozenset({GoalStatus.REACHED, GoalStatus.STOPPED, GoalStatus.ADJUSTED})
-
 _ALLOWED_TRANSITIONS: dict[GoalStatus, frozenset[GoalStatus]] = {
     GoalStatus.PROPOSED: frozenset({GoalStatus.AGREED, GoalStatus.STOPPED}),
     GoalStatus.AGREED: frozenset({GoalStatus.ACTIVE, GoalStatus.STOPPED}),
