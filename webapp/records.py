@@ -198,6 +198,14 @@ class RecordStore:
         rows = self.db.execute(sql, [family_id, item]).fetchall()
         return [self._open(row) for row in rows]
 
+    def latest_finished(self, family_id: str, kind: str, subject: str, limit: int) -> list[Record]:
+        """The `limit` most recently finished items of this kind about this subject, newest first."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM records WHERE family_id = ? AND kind = ? AND subject = ?"  # nosec B608
+            " AND is_current = 1 AND finished = 1 ORDER BY clock DESC, author DESC LIMIT ?",
+            [family_id, kind, subject, limit]).fetchall()
+        return [self._open(row) for row in rows]
+
     def count_finished(self, family_id: str, kind: str, subject: str) -> int:
         """How many items of this kind about this subject are finished now (nothing is opened)."""
         return self.db.execute("SELECT COUNT(*) FROM records WHERE family_id = ? AND kind = ? AND subject = ?"

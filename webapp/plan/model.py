@@ -130,6 +130,7 @@ class ChildPlan:
     afspraken: list[Afspraak]
     moments: list[EvaluationMoment]
     general_comments: list[Comment]
+    finished_afspraken_not_read: int = 0  # finished afspraken left out when the plan was read
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)

@@ -16,23 +16,33 @@ NO_COMMENTS = None
 
 def load_child_plan(store: RecordStore, family_id: str, child_id: str,
                     comments_after: str | None = ALL_COMMENTS, goal_history: bool = True,
-                    open_only: bool = False) -> ChildPlan:
+                    open_only: bool = False, finished_afspraken: int | None = None) -> ChildPlan:
     """The child's goals, current afspraken and evaluation moments, and the comments with a clock
     after `comments_after` (``NO_COMMENTS``: none).
 
     With `goal_history` each goal has all its versions and agreements; without it only its
     current version (enough for lists: title, status and who proposed an open proposal).
     Afspraken and moments are always read as their current version, never their history;
-    with `open_only` finished goals and afspraken are not read at all (what is going on)."""
+    with `open_only` finished goals and afspraken are not read at all (what is going on); with
+    `finished_afspraken` only that many of the most recently finished afspraken are read."""
     if goal_history:
         records = store.history(family_id, ["goal", "goal_agreement"], subject=child_id)
     else:
         records = store.current(family_id, ["goal"], subject=child_id, unfinished=open_only)
-    records += store.current(family_id, ["agreement_item"], subject=child_id, unfinished=open_only)
+    not_read = 0
+    if finished_afspraken is None:
+        records += store.current(family_id, ["agreement_item"], subject=child_id, unfinished=open_only)
+    else:
+        records += store.current(family_id, ["agreement_item"], subject=child_id, unfinished=True)
+        finished = store.latest_finished(family_id, "agreement_item", child_id, finished_afspraken)
+        records += finished
+        not_read = store.count_finished(family_id, "agreement_item", child_id) - len(finished)
     records += store.current(family_id, ["evaluation_moment"], subject=child_id)
     if comments_after is not None:
         records += store.history(family_id, ["comment", "review_note"], subject=child_id, after=comments_after)
-    return fold_child_plan(child_id, records)
+    plan = fold_child_plan(child_id, records)
+    plan.finished_afspraken_not_read = not_read
+    return plan
 
 
 def load_goal_page(store: RecordStore, family_id: str, child_id: str, goal_id: str) -> ChildPlan:

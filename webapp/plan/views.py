@@ -36,11 +36,15 @@ def _writer(me) -> PlanWriter:
     return PlanWriter(get_store(), current_user.family_id, author)
 
 
+FINISHED_AFSPRAKEN_SHOWN = 10
+
+
 def _plan(child, *, full: bool = False):
-    """The child's plan as lists show it: goals as they stand now, current afspraken and moments.
-    `full` adds every goal's versions and agreements (the printed plan)."""
+    """The child's plan as the plan page shows it: goals as they stand now, open afspraken and the
+    ten finished most recently, and moments. `full` reads everything: every goal's versions and
+    agreements and every afspraak (the printed plan)."""
     return load_child_plan(get_store(), current_user.family_id, child.id, comments_after=NO_COMMENTS,
-                           goal_history=full)
+                           goal_history=full, finished_afspraken=None if full else FINISHED_AFSPRAKEN_SHOWN)
 
 
 def _goal_plan(child, goal_id):
@@ -86,6 +90,7 @@ def overview(child_id):
     plan = _plan(child)
     return render("plan/overview.html", child=child, plan=plan, me=me,
                   afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
+                  finished_not_shown=plan.finished_afspraken_not_read,
                   involved=involved_for_child(get_store(), current_user.family_id, child.id),
                   afspraak_form=_afspraak_form(child, plan, me))
 
@@ -227,9 +232,11 @@ def add_afspraak(child_id):
         plan = _plan(child)
         return after_change(url_for("plan.overview", child_id=child.id) + "#afspraken", "plan/_afspraken.html",
                             child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
+                            finished_not_shown=plan.finished_afspraken_not_read,
                             afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today(), saved=True)
     afspraken = afspraken_in_order(plan.afspraken, current_user.person_id, today())
     return render("plan/overview.html", "plan/_afspraken.html", status=422, child=child, plan=plan, me=me,
+                  finished_not_shown=plan.finished_afspraken_not_read,
                   afspraken=afspraken, afspraak_form=form,
                   involved=involved_for_child(get_store(), current_user.family_id, child.id))
 
@@ -250,6 +257,7 @@ def afspraak_status(child_id, afspraak_id):
     plan = _plan(child)
     return after_change(url_for("plan.overview", child_id=child.id) + "#afspraken", "plan/_afspraken.html",
                         child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
+                        finished_not_shown=plan.finished_afspraken_not_read,
                         afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today())
 
 
