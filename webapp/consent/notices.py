@@ -55,17 +55,20 @@ def consent_notices(store: RecordStore, user, today: date, members: list[Person]
             for kind in kinds_for(child, today):
                 decisions = counting_decisions(facts.decisions_about(child.id, involved.organisation_id, kind),
                                                members, child)
-                line = f"{involved.organisation}: {texts.kind_label(kind, child.name)}"
                 if paused_by_birthday(child.id, child.birth_date, domain, decisions, today):
-                    paused.append(line)
+                    paused.append(_line(involved, kind, child))
                     birthdays.append(last_rule_change(child.birth_date, domain, today))
                 elif _asked(outlook(user.person_id, role, child.birth_date, domain, decisions, today), role):
-                    asked.append(line)
+                    asked.append(_line(involved, kind, child))
         if birthdays:
             notices.append(_birthday_notice(user, child, max(birthdays), paused))
         if asked:
             notices.append(_notice("waiting_for_you", child, asked, _waiting_message(user, child)))
     return notices
+
+
+def _line(involved, kind, child: Person) -> str:
+    return f"{involved.organisation}: {texts.kind_label(kind, child.name)}"
 
 
 def _recent_rule_change(facts: ConsentFacts, child: Person, today: date) -> date | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import Iterable
 
 from webapp.people.ages import age_on  # noqa: F401  (the rules are stated in ages)
@@ -74,6 +75,7 @@ class DeciderRule:
     youth_heard: bool
 
 
+@lru_cache(maxsize=4096)  # pure and asked many times per page (every card, notice and birthday check)
 def who_decides(birth_date: date, domain: Domain, day: date) -> DeciderRule:
     """The deciders for a child of this birth date in this domain on `day`."""
     age = age_on(birth_date, day)
