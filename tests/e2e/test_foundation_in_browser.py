@@ -165,6 +165,10 @@ def test_pages_seen_before_stay_readable_offline_until_sign_out(page, context, f
     expect(page.get_by_text("Je bent offline.")).to_be_visible()
     page.goto(family_server.url + "/gezin")  # never opened: not on the phone
     expect(page.get_by_role("heading", level=1)).to_have_text("Geen verbinding")
+    expect(page.get_by_text("Je ziet deze pagina zoals hij was")).to_be_hidden()  # no contradicting banner
+    page.wait_for_timeout(300)  # the offline page's own script has run
+    page.goto(plan_url)  # seeing the offline page did not remove the kept pages
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan van Lotte")
     context.set_offline(False)
     page.goto(family_server.url + "/home")
     page.get_by_role("button", name="Uitloggen").click()
