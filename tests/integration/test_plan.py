@@ -40,7 +40,7 @@ def test_home_shows_regisseur_next_moment_goals_and_new_proposal(family_app, par
     assert "Karin Bos, Wijkteam Oost" in page
     assert "Evaluatie van het plan" in page
     assert "Sam slaapt door de week vóór 23.00 uur." in page and "Bezig" in page
-    assert "Nieuw voorstel van Karin Bos (Wijkteam Oost):" in page
+    assert "Voorstel dat wacht op jouw akkoord:" in page  # the regisseur's proposal for Sam
     assert "Te laat:" in page and "Afspraak maken met de huisarts over slapen." in page
 
 
@@ -282,3 +282,19 @@ def test_start_lists_ongoing_goals_and_counts_finished_ones(family_app, parent):
     assert "Lotte leert zwemmen" not in home
     assert "Afgeronde doelen: 1. Je ziet ze in het plan." in home
     assert "Lotte leert zwemmen" in parent.get(f"/kind/{lotte.id}").get_data(as_text=True)
+
+
+def test_a_proposal_waiting_for_me_stays_on_start_on_every_visit_until_i_agree(family_app):
+    from tests.conftest import Actions
+
+    for visit in range(3):  # each sign-in makes the previous one "the last visit"
+        client = family_app.test_client()
+        Actions(client).login("fatima")
+        home = client.get("/home").get_data(as_text=True)
+        assert "Dit wacht op jou" in home, visit
+        assert "Sam gaat elke schooldag naar school" in home.split("Dit wacht op jou")[1].split("</ul>")[0]
+    sam = _ids(family_app)[1]["Sam"]
+    goal_id = _goal_id(family_app, "Sam", "Sam gaat elke schooldag")
+    page = client.get(f"/kind/{sam}/doel/{goal_id}").get_data(as_text=True)
+    assert client.post(f"/kind/{sam}/doel/{goal_id}/akkoord", data={"csrf_token": csrf_token(page)}).status_code == 303
+    assert "Dit wacht op jou" not in client.get("/home").get_data(as_text=True)

@@ -14,7 +14,9 @@ from webapp.people.access import children_of_current_user, current_members
 from webapp.people.involved import involved_for_family
 from webapp.plan import labels
 from webapp.plan.changes import changes_since
+from webapp.plan.access import may_agree_now
 from webapp.plan.queries import load_child_plan
+from webapp.plan.rules import GoalStatus
 from webapp.records import get_store
 from webapp.render import render
 
@@ -51,12 +53,15 @@ def index():
         plan = load_child_plan(store, current_user.family_id, child.id, comments_after=comments_after,
                                goal_history=False, open_only=True)
         upcoming = plan.upcoming_moments(today)
+        waiting = _waiting_for_agreement(store, plan, me, child)
         cards.append({
+            "waiting": waiting,
             "child": child, "plan": plan,
             "regisseur": next((i for i in involved if i.is_regisseur and child.id in i.children), None),
             "next_moment": upcoming[0] if upcoming else None,
             "open_evaluations": [m for m in plan.moments if is_open(m.on, m.closed, today)],
-            "changes": changes_since(plan, current_user.person_id, since_ms, today),
+            "changes": [c for c in changes_since(plan, current_user.person_id, since_ms, today)
+                        if not (c.kind == "proposal" and c.goal_id in {g.id for g in waiting})],
             # Start shows what is going on; reached, stopped and replaced goals stay in the plan,
             # and are counted here without being opened.
             "ongoing_goals": plan.goals,
@@ -64,6 +69,21 @@ def index():
         })
     return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,
                   consent_notices=consent_notices(store, current_user, today, members))
+
+
+def _waiting_for_agreement(store, plan, me, child) -> list:
+    """Proposed goals this person may agree to and has not agreed to yet: they stay on Start
+    until the person acts, however often they come back."""
+    waiting = []
+    for goal in plan.goals:
+        if goal.current.status is not GoalStatus.PROPOSED or not may_agree_now(me, child, goal.current.life_domain):
+            continue
+        agreed = {r.body.get("person_id") for r in store.history(current_user.family_id, ["goal_agreement"],
+                                                                  subject=child.id, about=goal.id)
+                  if r.body.get("version") == goal.current.version}
+        if current_user.person_id not in agreed:
+            waiting.append(goal)
+    return waiting
 
 
 @hub_bp.get("/")
