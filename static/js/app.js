@@ -26,6 +26,13 @@
   window.addEventListener("online", showConnection);
   window.addEventListener("offline", showConnection);
   showConnection();
+  // After htmx swaps in a changed part, focus its confirmation, so the person keeps their place
+  // and a screen reader hears what happened (instead of focus falling back to the page top).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var saved = event.detail.target.querySelector && (event.detail.target.matches("[data-saved]")
+      ? event.detail.target : document.querySelector("[data-saved]"));
+    if (saved) { saved.focus(); }
+  });
   // Without network a form is not sent (the outbox that keeps it comes later): say so at the
   // form, and keep what was typed. Plain submits are stopped before htmx sees them; htmx
   // requests (a button with its own hx-post) are cancelled before they go out.

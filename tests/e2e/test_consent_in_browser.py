@@ -48,7 +48,7 @@ def test_youth_of_14_and_parent_both_consent_then_the_youth_withdraws_and_the_pa
     page.reload()
     block = kind(page, "JGZ Regio Midden", PLAN)
     expect(block.locator(".consent-kind__state")).to_have_text("Niet gedeeld")
-    expect(block).to_contain_text("Sam wil dit niet delen. Alleen Sam kan dat veranderen.")
+    expect(block).to_contain_text("Sam is niet meer akkoord met delen. Praat erover met Sam: alleen Sam kan dat veranderen.")
     expect(block.get_by_role("button", name=re.compile("^Delen"))).to_have_count(0)
 
 

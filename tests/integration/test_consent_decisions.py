@@ -281,3 +281,31 @@ def test_a_decision_based_on_someone_elses_decision_is_refused_and_stores_nothin
     assert response.status_code == 422
     assert "Laad de pagina opnieuw" in text_of(response)
     assert count(family_app) == before
+
+
+def test_taking_back_a_yes_asks_first_and_says_what_happened(family_app, youth):
+    sam = person(family_app, "Sam")
+    assert decide(youth, sam.id, "jgz", "plan", "yes").status_code == 303
+    page = text_of(youth.get(f"/toestemming/{sam.id}"))
+    assert "Je ja is bewaard. Het wordt gedeeld als ook" in page  # said in one sentence, role=status
+    card = page[page.index(">JGZ Regio Midden</h2>"):]
+    assert f'/toestemming/{sam.id}/{ORG["jgz"]}/plan/stoppen' in card.split("</section>")[0]  # a link, not a no
+    confirm = text_of(youth.get(f"/toestemming/{sam.id}/{ORG['jgz']}/plan/stoppen"))
+    assert "Je ja intrekken?" in confirm and "Ja, trek mijn ja in" in confirm and "Nee, mijn ja blijft staan" in confirm
+    assert decide(youth, sam.id, "jgz", "plan", "no").status_code == 303
+    assert "Je nee is bewaard. JGZ Regio Midden kan dit niet zien" in text_of(youth.get(f"/toestemming/{sam.id}"))
+
+
+def test_a_parent_who_takes_back_a_yes_is_described_as_no_longer_agreeing(family_app, parent, youth):
+    sam = person(family_app, "Sam")  # Fatima said yes to the wijkteam seeing Sam's evaluations; it waits for Sam
+    assert decide(parent, sam.id, "wijkteam", "evaluaties", "no").status_code == 303
+    page = text_of(youth.get(f"/toestemming/{sam.id}"))
+    assert "Fatima de Vries is niet meer akkoord met delen. Praat erover met Fatima de Vries" in page
+    assert "wil dit niet delen" not in page
+
+
+def test_sharing_says_in_one_sentence_who_can_now_see_what(family_app, parent):
+    lotte = person(family_app, "Lotte")
+    assert decide(parent, lotte.id, "jgz", "evaluaties", "yes").status_code == 303
+    page = text_of(parent.get(f"/toestemming/{lotte.id}"))
+    assert 'role="status"' in page and "JGZ Regio Midden kan dit nu zien: Antwoorden bij evaluaties." in page

@@ -298,3 +298,13 @@ def test_a_proposal_waiting_for_me_stays_on_start_on_every_visit_until_i_agree(f
     page = client.get(f"/kind/{sam}/doel/{goal_id}").get_data(as_text=True)
     assert client.post(f"/kind/{sam}/doel/{goal_id}/akkoord", data={"csrf_token": csrf_token(page)}).status_code == 303
     assert "Dit wacht op jou" not in client.get("/home").get_data(as_text=True)
+
+
+def test_adding_an_afspraak_without_javascript_says_it_was_added(family_app, parent):
+    sam = _ids(family_app)[1]["Sam"]
+    page = parent.get(f"/kind/{sam}").get_data(as_text=True)
+    who = re.search(r'<option value="(person:[^"]+)"', page).group(1)
+    response = parent.post(f"/kind/{sam}/afspraken", data={"csrf_token": csrf_token(page), "what": "Zwemtas inpakken",
+                                                          "who": who, "client_id": str(uuid.uuid4())})
+    assert response.status_code == 303
+    assert "De afspraak is toegevoegd: Zwemtas inpakken" in parent.get(response.headers["Location"]).get_data(as_text=True)

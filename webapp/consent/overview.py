@@ -58,6 +58,7 @@ class KindCard:
     last_decision: StoredDecision | None
     my_latest: str | None  # the viewer's current decision: what a new decision of theirs is based on
     last_by: str  # name of who took the last decision ("" when it was the viewer)
+    stopper_said_yes_before: bool = False  # the person whose no stands agreed earlier (took it back)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ def kind_card(facts: ConsentFacts, members: list[Person], child: Person, involve
         else None,
         legal=legal, emergency=emergency, last_decision=last,
         my_latest=latest_decision_id(facts, child.id, involved.organisation_id, kind, viewer.person_id),
+        stopper_said_yes_before=view.stopped_by is not None and any(
+            d.decision.granted and d.decision.person_id == view.stopped_by for d in stored),
         last_by="" if last is None or last.decision.person_id == viewer.person_id
         else names.get(last.decision.person_id, "?"),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -171,16 +171,31 @@ def decide(child_id: str, organisation_id: str, kind_slug: str):
                     organisation_id=organisation_id, organisation=target.involved.organisation, kind=target.kind,
                     person_id=current_user.person_id, role=role, granted=granted, decided_on=today,
                     based_on=based_on, record_id=form.decision_id.data or None)
+    flash(_decided_message(_card(target), granted, target.involved.organisation), "success")
     return _back_to_card(target)
+
+
+def _decided_message(card: KindCard, granted: bool, organisation: str) -> str:
+    """One sentence that says what the decision did (shown on the page and read out)."""
+    if card.status == "shared":
+        return _("%(organisation)s can now see this: %(kind)s.", organisation=organisation, kind=card.label)
+    if granted and card.status == "waiting":
+        return _("Your yes is saved. It is shared when %(names)s also says yes.", names=card.waiting_text)
+    if granted:
+        return _("Your yes is saved.")
+    return _("Your no is saved. %(organisation)s cannot see this: %(kind)s.", organisation=organisation,
+             kind=card.label)
 
 
 @bp.get("/toestemming/<child_id>/<organisation_id>/<kind_slug>/stoppen")
 @family_required
 def confirm_withdrawal(child_id: str, organisation_id: str, kind_slug: str):
-    """Ask before sharing stops, and say what stops and from when; back to the page when nothing is shared."""
+    """Ask before sharing stops (what stops, from when), or before a person takes back a yes that
+    waits for someone else; back to the page when there is nothing to stop or take back."""
     target = _target_or_abort(child_id, organisation_id, kind_slug)
     card = _card(target)
-    if Choice.WITHDRAW not in card.outlook.choices:
+    taking_back = Choice.DECLINE in card.outlook.choices and card.outlook.my_yes
+    if Choice.WITHDRAW not in card.outlook.choices and not taking_back:
         return _back_to_card(target)
     return render("consent/confirm.html", "consent/_confirm.html", child=target.child, involved=target.involved,
                   card=card, today=_today(), new_id=new_record_id, texts=texts)

@@ -233,7 +233,8 @@ def add_afspraak(child_id):
         return after_change(url_for("plan.overview", child_id=child.id) + "#afspraken", "plan/_afspraken.html",
                             child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
                             finished_not_shown=plan.finished_afspraken_not_read,
-                            afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today(), saved=True)
+                            afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today(), saved=True,
+                            message=_("The afspraak is added: %(what)s", what=form.what.data))
     afspraken = afspraken_in_order(plan.afspraken, current_user.person_id, today())
     return render("plan/overview.html", "plan/_afspraken.html", status=422, child=child, plan=plan, me=me,
                   finished_not_shown=plan.finished_afspraken_not_read,
@@ -258,7 +259,8 @@ def afspraak_status(child_id, afspraak_id):
     return after_change(url_for("plan.overview", child_id=child.id) + "#afspraken", "plan/_afspraken.html",
                         child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
                         finished_not_shown=plan.finished_afspraken_not_read,
-                        afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today())
+                        afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today(), saved=True,
+                        message=_("The afspraak is marked as done.") if status == "done" else _("Saved."))
 
 
 @bp.get("/afdrukken")
