@@ -182,10 +182,12 @@ class RecordStore:
                                [record_id, family_id]).fetchone() is not None
 
     def current(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
-                after: str | None = None, about: str | None = None, unfinished: bool = False) -> list[Record]:
+                after: str | None = None, about: str | None = None, unfinished: bool = False,
+                author: str | None = None) -> list[Record]:
         """The current version of every item of these kinds (optionally only of one subject, with a
-        clock after `after`, about one goal, or not finished), oldest clock first."""
-        return self._select(family_id, kinds, subject, after, about, current_only=True, unfinished=unfinished)
+        clock after `after`, about one goal, not finished, or by one author), oldest clock first."""
+        return self._select(family_id, kinds, subject, after, about, current_only=True, unfinished=unfinished,
+                            author=author)
 
     def history(self, family_id: str, kinds: Iterable[str], subject: str | None = None,
                 after: str | None = None, about: str | None = None) -> list[Record]:
@@ -226,7 +228,8 @@ class RecordStore:
         return row[0] if row else None
 
     def _select(self, family_id: str, kinds: Iterable[str], subject: str | None, after: str | None,
-                about: str | None, current_only: bool, unfinished: bool = False) -> list[Record]:
+                about: str | None, current_only: bool, unfinished: bool = False,
+                author: str | None = None) -> list[Record]:
         kinds = list(kinds)
         unknown = [k for k in kinds if k not in KINDS]
         if unknown or not kinds:
@@ -247,6 +250,9 @@ class RecordStore:
             params.append(about)
         if unfinished:
             sql += " AND finished = 0"
+        if author is not None:
+            sql += " AND author = ?"
+            params.append(author)
         self.cipher(family_id)  # an unknown family raises LookupError even when it has no records
         return [self._open(row) for row in self.db.execute(sql + " ORDER BY clock, author", params).fetchall()]
 

@@ -233,3 +233,29 @@ def test_a_draft_saved_with_htmx_after_sending_is_refused_with_a_message(demo, p
     assert response.status_code == 409 and "<html" not in page
     assert "Je hebt deze antwoorden al verstuurd." in page
     assert demo.record_count() == before
+
+
+def test_give_your_answers_leaves_start_and_results_once_my_answers_are_sent(family_app, parent):
+    from tests.integration.consent_helpers import person
+    from webapp.evaluation.queries import sent_moments
+    from webapp.records import get_meta, get_store
+
+    sam = person(family_app, "Sam")
+    home = parent.get("/home").get_data(as_text=True)
+    assert "Geef je antwoorden voor de evaluatie" in next(c for c in home.split('<li class="card">') if "Plan van Sam" in c)
+    with family_app.app_context():
+        store = get_store()
+        family_id = get_meta(store.db, "demo_family")
+        moment = next(r for r in store.current(family_id, ["evaluation_moment"], subject=sam.id)
+                      if r.body["title"] == "Evaluatie van het plan")
+        fatima = person(family_app, "Fatima")
+        store.write(family_id=family_id, kind="evaluation_response", author=fatima.id, subject=sam.id,
+                    body={"item": "answer-1", "moment": moment.item, "respondent": "parent", "questionnaire": "family",
+                          "questionnaire_version": 1, "version": 1, "status": "submitted", "answers": {},
+                          "goals": [], "shared_with_parents": False, "by": {}, "saved_on": "2026-11-25"})
+        assert moment.item in sent_moments(store, family_id, sam.id, fatima.id)
+    home = parent.get("/home").get_data(as_text=True)
+    sams_card = next(card for card in home.split('<li class="card">') if "Plan van Sam" in card)
+    assert "Geef je antwoorden voor de evaluatie" not in sams_card
+    results = parent.get(f"/kind/{sam.id}/evaluatie").get_data(as_text=True)
+    assert "is open. Geef je antwoorden." not in results

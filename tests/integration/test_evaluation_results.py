@@ -24,7 +24,7 @@ def test_results_show_a_chart_and_a_table_with_the_same_values(demo, parent):
     page = parent.get(f"/kind/{demo.id('Sam')}/evaluatie").get_data(as_text=True)
     assert page.count('role="img"') == 2  # the school goal (GAS) and the sleep goal (1–5)
     assert "Voortgang door de tijd: Sam gaat elke schooldag" in page
-    rows = _table_rows(page, "De waarden van de grafiek: Goal Attainment")
+    rows = _table_rows(page, "De waarden van de grafiek: Van −2")
     assert rows[0] == ["Datum", "Fatima de Vries", "Sam"]
     assert [r[1:] for r in rows[1:]] == [["-2: veel minder dan verwacht", "-1: minder dan verwacht"],
                                          ["-1: minder dan verwacht", "0: het verwachte resultaat"]]
@@ -47,7 +47,7 @@ def test_a_new_answer_adds_a_moment_to_the_chart_and_a_t_score(demo, parent):
     school = demo.goal("Sam", "Sam gaat")
     answer(parent, demo.url("Sam", moment.id, "ouder"), "submit", **{**demo.complete_answers(), f"progress:{school}": "1"})
     page = parent.get(f"/kind/{demo.id('Sam')}/evaluatie").get_data(as_text=True)
-    rows = _table_rows(page, "De waarden van de grafiek: Goal Attainment")
+    rows = _table_rows(page, "De waarden van de grafiek: Van −2")
     assert len(rows) == 4 and rows[-1][1:] == ["+1: meer dan verwacht", "Geen antwoord"]
     assert "T = 60,0" in page
 
@@ -64,3 +64,13 @@ def test_results_without_answers_say_so(demo, parent):
     page = parent.get(f"/kind/{demo.id('Noor')}/evaluatie").get_data(as_text=True)
     assert "Er zijn nog geen verstuurde antwoorden over doelen die jij kunt zien." in page
     assert 'role="img"' not in page
+
+
+def test_results_say_per_goal_in_one_plain_sentence_how_it_went_and_hide_the_formula(demo, parent):
+    page = parent.get(f"/kind/{demo.id('Sam')}/evaluatie").get_data(as_text=True)
+    assert "Fatima de Vries en Sam zien vooruitgang sinds de vorige evaluatie." in page
+    main, _sep, disclosure = page.partition("<summary>Hoe rekenen we dit uit?</summary>")
+    assert disclosure, "the T-score sits behind a disclosure"
+    for statistics in ("ρ", "Kiresuk", "Goal Attainment-niveau", "T-score"):
+        assert statistics not in main, statistics
+    assert "Kiresuk" in disclosure and "T-score" in disclosure

@@ -91,3 +91,17 @@ def test_a_value_for_a_moment_without_a_position_is_left_out_and_bad_charts_are_
         line_chart([], [1, 2], ["1", "2"], [])
     with pytest.raises(ValueError):
         line_chart(["sep"], [1], ["1"], [])
+
+
+def test_the_plain_sentence_says_who_sees_progress_and_for_whom_it_went_less_well():
+    from datetime import date as _date
+
+    from webapp.evaluation.results import GoalProgress, Series, trend
+
+    days = [_date(2026, 1, 1), _date(2026, 2, 1)]
+    progress = GoalProgress("g", "Slapen", "gas", (), dates=days, series=[
+        Series("Fatima", {days[0]: -1, days[1]: 1}), Series("Sam", {days[0]: 0, days[1]: -1}),
+        Series("Daan", {days[0]: 0, days[1]: 0}), Series("Noor", {days[1]: 2})])
+    assert trend(progress) == type(trend(progress))(("Fatima",), ("Daan",), ("Sam",), False)
+    first = GoalProgress("g", "Slapen", "gas", (), dates=days[:1], series=[Series("Fatima", {days[0]: 1})])
+    assert trend(first).first_only

@@ -46,6 +46,27 @@ class GoalProgress:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """How a goal went since the evaluation before, per person (a higher value is always better)."""
+
+    better: tuple[str, ...]
+    same: tuple[str, ...]
+    worse: tuple[str, ...]
+    first_only: bool  # nobody has answered twice yet
+
+
+def trend(progress: GoalProgress) -> Trend:
+    """Each person's last answer compared with their answer before it."""
+    better, same, worse = [], [], []
+    for series in progress.series:
+        values = [series.values[day] for day in progress.dates if day in series.values]
+        if len(values) < 2:
+            continue
+        (better if values[-1] > values[-2] else worse if values[-1] < values[-2] else same).append(series.name)
+    return Trend(tuple(better), tuple(same), tuple(worse), first_only=not (better or same or worse))
+
+
+@dataclass(frozen=True)
 class ScoredAnswer:
     answered: Answered
     score: TScore

@@ -43,10 +43,32 @@ def my_respondent_title(respondent: str, child_name: str) -> str:
     return _("Your own answers")
 
 
+def names(people) -> str:
+    people = list(people)
+    return people[0] if len(people) == 1 else _("%(some)s and %(last)s", some=", ".join(people[:-1]), last=people[-1])
+
+
+def trend_sentence(trend) -> str:
+    """One plain sentence per goal about how it went since the evaluation before."""
+    if trend.first_only:
+        return _("There is one evaluation so far. After the next one you see here whether it goes better.")
+    parts = []
+    if trend.better:
+        parts.append(_("%(names)s see progress since the evaluation before", names=names(trend.better))
+                     if len(trend.better) > 1 else
+                     _("%(names)s sees progress since the evaluation before", names=names(trend.better)))
+    if trend.same:
+        parts.append(_("for %(names)s it stayed the same", names=names(trend.same)))
+    if trend.worse:
+        parts.append(_("for %(names)s it went less well", names=names(trend.worse)))
+    sentence = "; ".join(parts)
+    return sentence[0].upper() + sentence[1:] + "."
+
+
 def scale_range(kind: str, options) -> str:
     """What the lowest and highest value of a chart mean."""
     if kind == GAS:
-        return _("Goal Attainment level from −2 (much less than expected) to +2 (much more than expected).")
+        return _("From −2 (much less than expected) to +2 (much more than expected).")
     low, high = options[0], options[-1]
     return _("From %(low)s (%(low_label)s) to %(high)s (%(high_label)s).", low=low.value, high=high.value,
              low_label=low.label, high_label=high.label)

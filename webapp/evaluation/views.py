@@ -20,10 +20,10 @@ from webapp.evaluation.access import (SLUG_OF, is_open, load_moment, load_plan, 
                                       respondent_or_abort)
 from webapp.evaluation.answers import check_answers, form_values
 from webapp.evaluation.chart import line_chart
-from webapp.evaluation.queries import is_stored, load_responses, save_response
+from webapp.evaluation.queries import is_stored, load_responses, save_response, sent_moments
 from webapp.evaluation.questionnaires import UnknownQuestionnaire, ask, goals_in_scope
 from webapp.evaluation.responses import Response, ResponseVersion, body_of, response_body
-from webapp.evaluation.results import Answered, GoalProgress, asked_in, goal_progress, t_scores
+from webapp.evaluation.results import Answered, GoalProgress, asked_in, goal_progress, t_scores, trend
 from webapp.evaluation.scoring import RHO
 from webapp.plan.access import today
 from webapp.records import get_store
@@ -61,8 +61,10 @@ def results(child_id):
                 for version in [response.visible_submitted(current_user.person_id, current_user.role)] if version]
     titles = {g.id: g.current.title for g in plan.goals}
     progress = goal_progress(answered, registry(), titles)
-    return render("evaluation/results.html", child=child, plan=plan, rho=RHO,
-                  charts=[(p, _chart(p)) for p in progress], scores=t_scores(answered, registry(), titles))
+    sent = sent_moments(get_store(), current_user.family_id, child.id, current_user.person_id)
+    return render("evaluation/results.html", child=child, plan=plan, rho=RHO, sent=sent,
+                  charts=[(p, _chart(p), texts.trend_sentence(trend(p))) for p in progress],
+                  scores=t_scores(answered, registry(), titles))
 
 
 def _chart(progress: GoalProgress):

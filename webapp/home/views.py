@@ -9,6 +9,7 @@ from flask_login import current_user
 from webapp.auth import family_required, professional_required, queries
 from webapp.consent.notices import consent_notices
 from webapp.db import get_db
+from webapp.evaluation.queries import sent_moments
 from webapp.evaluation.rules import is_open
 from webapp.people.access import children_of_current_user, current_members
 from webapp.people.involved import involved_for_family
@@ -59,7 +60,7 @@ def index():
             "child": child, "plan": plan,
             "regisseur": next((i for i in involved if i.is_regisseur and child.id in i.children), None),
             "next_moment": upcoming[0] if upcoming else None,
-            "open_evaluations": [m for m in plan.moments if is_open(m.on, m.closed, today)],
+            "open_evaluations": _to_answer(store, plan, child, today),
             "changes": [c for c in changes_since(plan, current_user.person_id, since_ms, today)
                         if not (c.kind == "proposal" and c.goal_id in {g.id for g in waiting})],
             # Start shows what is going on; reached, stopped and replaced goals stay in the plan,
@@ -69,6 +70,15 @@ def index():
         })
     return render("home/family.html", me=me, cards=cards, today=today, first_visit=since is None, labels=labels,
                   consent_notices=consent_notices(store, current_user, today, members))
+
+
+def _to_answer(store, plan, child, today) -> list:
+    """Open evaluation moments at which this person has not sent their own answers yet."""
+    open_now = [m for m in plan.moments if is_open(m.on, m.closed, today)]
+    if not open_now:
+        return []
+    sent = sent_moments(store, current_user.family_id, child.id, current_user.person_id)
+    return [m for m in open_now if m.id not in sent]
 
 
 def _waiting_for_agreement(store, plan, me, child) -> list:
