@@ -170,6 +170,7 @@ def test_a_parent_fills_in_the_picture_version_with_a_child_under_12(demo, paren
     url = demo.url("Lotte", moment.id, "samen-met-kind")
     form = parent.get(url).get_data(as_text=True)
     assert "Vul dit samen met Lotte in." in form and "blij" in form and "gaat wel" in form
+    assert form.count("Lees elke vraag voor") == 1  # the instruction is said once
     assert '<svg class="face"' in form and 'aria-hidden="true"' in form
     friends = demo.goal("Lotte", "Lotte speelt")
     response = answer(parent, url, "submit", **{f"progress:{friends}": "3", "help": "3", "listened": "2",
