@@ -34,3 +34,22 @@ def test_professionals_each_sign_in_to_their_own_organisation(coordinator, partn
     assert "Het Baken College" in partner.get("/werkplek").get_data(as_text=True)
     outsider_page = outsider.get("/werkplek").get_data(as_text=True)
     assert "Bureau Leerplicht Midden" in outsider_page and "Wijkteam Oost" not in outsider_page
+
+
+def test_a_new_family_hears_what_happens_next_and_is_not_asked_to_decide_about_nothing(family_app,
+                                                                                        other_family_parent):
+    from datetime import date, timedelta
+
+    from tests.conftest import csrf_token
+
+    today = date.today()
+    turned_12 = (today - timedelta(days=10)).replace(year=today.year - 12)  # a birthday 10 days ago
+    page = other_family_parent.get("/gezin").get_data(as_text=True)
+    assert other_family_parent.post("/gezin/kind", data={
+        "csrf_token": csrf_token(page), "child-name": "Yara", "child-birth_date": turned_12.strftime("%d-%m-%Y"),
+        "child-school_stage": "vo"}).status_code == 303
+    home = other_family_parent.get("/home").get_data(as_text=True)
+    assert "Er werkt nog geen school, wijkteam of jeugdgezondheidszorg met dit plan." in home
+    assert "Vraag de intern begeleider op school of het wijkteam om met OnsPlan te werken." in home
+    assert "Beslis over delen" not in home
+    assert "Beslis over delen" not in other_family_parent.get("/toestemming").get_data(as_text=True)

@@ -39,18 +39,22 @@ def consent_notices(store: RecordStore, user, today: date, members: list[Person]
     - ``items``: translated lines "organisation: kind of information" (may be empty for a birthday);
     - ``url``, ``link_text``: the consent page of that child, where the person decides.
 
-    A parent sees notices about all children, a youth only about themself.
+    A parent sees notices about all children, a youth only about themself; a child with no
+    organisation involved gets no notice (there is nothing to decide yet).
     """
     children = [p for p in visible_children(members, user.role, user.person_id)
                 if p.birth_date and p.birth_date <= today]
     facts = load_consent_facts(store, user.family_id)
     notices = []
     for child in children:
+        involved_with_child = involved_for_child(store, user.family_id, child.id)
+        if not involved_with_child:
+            continue  # with no organisation involved there is nothing to decide yet
         role = decider_role(user.role, user.person_id, members, child)
         paused: list[str] = []
         asked: list[str] = []
         birthdays = [day for day in (_recent_rule_change(facts, child, today),) if day]
-        for involved in involved_for_child(store, user.family_id, child.id):
+        for involved in involved_with_child:
             domain = domain_of(involved)
             for kind in kinds_for(child, today):
                 decisions = counting_decisions(facts.decisions_about(child.id, involved.organisation_id, kind),

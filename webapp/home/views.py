@@ -59,6 +59,7 @@ def index():
             "waiting": waiting,
             "child": child, "plan": plan,
             "regisseur": next((i for i in involved if i.is_regisseur and child.id in i.children), None),
+            "involved_any": any(child.id in i.children for i in involved),
             "next_moment": upcoming[0] if upcoming else None,
             "open_evaluations": _to_answer(store, plan, child, today),
             "changes": [c for c in changes_since(plan, current_user.person_id, since_ms, today)
