@@ -49,11 +49,13 @@ class DayField(StringField):
         self.message = message or _l("Fill in a date like 31-03-2026.")
 
     def process_formdata(self, valuelist):
-        self.raw_text = (valuelist[0] if valuelist else "") or ""
+        self.raw_text = ((valuelist[0] if valuelist else "") or "").strip()
+        if valuelist:
+            self.raw_data = [self.raw_text]  # only spaces counts as empty for InputRequired and Optional
         self.data = parse_day(self.raw_text)
 
     def pre_validate(self, form):
-        if getattr(self, "raw_text", "").strip() and self.data is None:
+        if getattr(self, "raw_text", "") and self.data is None:
             self.errors[:] = []
             raise StopValidation(self.message)
 

@@ -15,7 +15,8 @@ def _card(page, name, plan_of="Plan van"):
 
 
 def _open_evaluation_from_home(page, name):
-    _card(page, name).get_by_role("link", name=re.compile("Geef je antwoorden voor de evaluatie")).click()
+    _card(page, name).get_by_role("link", name=re.compile("Geef je antwoorden voor de evaluatie|Bekijk de evaluatie van")
+                                  ).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Evaluatie van")
 
 

@@ -258,5 +258,6 @@ def test_give_your_answers_leaves_start_and_results_once_my_answers_are_sent(fam
     home = parent.get("/home").get_data(as_text=True)
     sams_card = next(card for card in home.split('<li class="card">') if "Plan van Sam" in card)
     assert "Geef je antwoorden voor de evaluatie" not in sams_card
+    assert "Je antwoorden zijn verstuurd." in sams_card and "Bekijk de evaluatie van" in sams_card
     results = parent.get(f"/kind/{sam.id}/evaluatie").get_data(as_text=True)
     assert "is open. Geef je antwoorden." not in results

@@ -214,3 +214,12 @@ def test_the_invitation_code_never_travels_in_the_session_cookie(family_app, cli
     assert code not in repr(session) and code.replace("-", "") not in repr(session)
     step_two = client.get("/aanmelden/account")
     assert step_two.status_code == 200 and "<h1>Maak je account</h1>" in step_two.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", [" ", "\t", ""])
+def test_a_birth_date_of_only_spaces_asks_for_a_date(family_app, parent, typed):
+    page = parent.get("/gezin").get_data(as_text=True)
+    response = parent.post("/gezin/kind", data={"csrf_token": csrf_token(page), "child-name": "Mila",
+                                                "child-birth_date": typed, "child-school_stage": "po"})
+    assert response.status_code == 422
+    assert "Vul een geboortedatum in, bijvoorbeeld 31-03-2014." in response.get_data(as_text=True)

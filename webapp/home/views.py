@@ -61,7 +61,7 @@ def index():
             "regisseur": next((i for i in involved if i.is_regisseur and child.id in i.children), None),
             "involved_any": any(child.id in i.children for i in involved),
             "next_moment": upcoming[0] if upcoming else None,
-            "open_evaluations": _to_answer(store, plan, child, today),
+            **_evaluations(store, plan, child, today),
             "changes": [c for c in changes_since(plan, current_user.person_id, since_ms, today)
                         if not (c.kind == "proposal" and c.goal_id in {g.id for g in waiting})],
             # Start shows what is going on; reached, stopped and replaced goals stay in the plan,
@@ -73,13 +73,12 @@ def index():
                   consent_notices=consent_notices(store, current_user, today, members))
 
 
-def _to_answer(store, plan, child, today) -> list:
-    """Open evaluation moments at which this person has not sent their own answers yet."""
+def _evaluations(store, plan, child, today) -> dict:
+    """Open evaluation moments: those that wait for this person's answers, and those they sent."""
     open_now = [m for m in plan.moments if is_open(m.on, m.closed, today)]
-    if not open_now:
-        return []
-    sent = sent_moments(store, current_user.family_id, child.id, current_user.person_id)
-    return [m for m in open_now if m.id not in sent]
+    sent = sent_moments(store, current_user.family_id, child.id, current_user.person_id) if open_now else set()
+    return {"open_evaluations": [m for m in open_now if m.id not in sent],
+            "answered_evaluations": [m for m in open_now if m.id in sent]}
 
 
 def _waiting_for_agreement(store, plan, me, child) -> list:
