@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.conftest import csrf_token
-from tests.integration.consent_helpers import ORG, count, decide, may_read, person, signed_in, text_of
+from tests.integration.consent_helpers import ORG, count, decide, may_read, person, text_of
 from webapp.consent.rules import Basis, InfoKind
 
 PLAN, EVALUATIONS = InfoKind.PLAN, InfoKind.EVALUATIONS

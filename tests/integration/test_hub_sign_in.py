@@ -1,7 +1,6 @@
 """Professionals sign in on the hub with a password and a TOTP code, each code once."""
 from __future__ import annotations
 
-import time
 
 import pyotp
 

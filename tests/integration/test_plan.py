@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.conftest import Actions, csrf_token
-from webapp.db import connect, get_db
+from webapp.db import get_db
 from webapp.people.members import family_members
 from webapp.plan.queries import load_child_plan
 from webapp.records import get_meta, get_store
