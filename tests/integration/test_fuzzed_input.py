@@ -149,3 +149,11 @@ def test_a_body_that_is_too_large_gets_a_clear_413(parent):
     response = parent.post("/gezin/kind", data={"csrf_token": token, "child-name": "x" * 400_000})
     assert response.status_code == 413
     assert "Dat is te veel tegelijk" in response.get_data(as_text=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_hub_page_fails_on_odd_query_parameters(coordinator, data):
+    url = data.draw(st.sampled_from(["/", "/werkplek", "/offline", "/manifest.webmanifest"]))
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(["next", "pagina", "q", "lang"]), odd_text), max_size=4))
+    assert coordinator.get(url, query_string=MultiDict(pairs)).status_code < 500
