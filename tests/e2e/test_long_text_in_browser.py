@@ -12,6 +12,7 @@ ADDRESS = "https://www.gemeente-voorbeeld.nl/jeugd/ondersteuning/aanvraag-formul
 
 
 def _fits(page, label):
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{label} is {width} px wide"
 
@@ -54,5 +55,6 @@ def test_long_words_and_web_addresses_fit_every_page_on_a_320_px_phone(context, 
         _fits(page, path)
     page.goto(family_server.url + "/home")
     page.get_by_role("link", name=f"Plan van {LONG_WORD}").click()
+    page.wait_for_url(re.compile(r"/kind/[^/?#]+$"))
     _fits(page, "the plan of the child with the long name")
     assert_accessible(page)

@@ -1,6 +1,8 @@
 """Parents and youths work on the plan in a real browser."""
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -41,6 +43,7 @@ def test_parent_changes_a_status_inline(page, family_server):
     sign_in(page, family_server, "fatima")
     _open_plan(page, "Lotte")
     page.get_by_role("link", name="Lotte speelt elke week met een vriendje of vriendinnetje.").click()
+    page.wait_for_url(re.compile(r"/doel/[^/?#]+$"))
     page.evaluate("window.__samePage = true")
     page.get_by_role("button", name="Doel bereikt").click()
     expect(page.locator("#goal-status")).to_contain_text("Bereikt")
