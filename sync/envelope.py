@@ -4,9 +4,11 @@ shares that category with can read it, and nobody can change it unnoticed.
     envelope = header (in the clear) + AES-256-GCM body (header bound as associated data)
                + Ed25519 signature of the author over header and ciphertext
 
-The body key is a content key per family, category and key epoch (``key_ref``). That key is
-wrapped with HPKE (RFC 9180: X25519, HKDF-SHA256, AES-256-GCM) for each recipient; dropping a
-recipient's wraps is what makes a withdrawal final for data the hub still holds.
+The body key is a content key per family, child, category and key epoch (``key_ref``). That
+key is wrapped with HPKE (``sync.keys``) for each recipient; dropping a recipient's wraps is
+what makes a withdrawal final for data the hub still holds. The header names the signer's key
+(``signer``, a key id); the receiver checks it against the family's enrolment or the hub's
+signed directory before it trusts the signature.
 """
 from __future__ import annotations
 
@@ -15,20 +17,19 @@ import json
 import os
 from dataclasses import asdict, dataclass
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hpke
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sync.clock import Stamp
-from sync.record import KINDS, Record, category_of
+from sync.keys import KeyPair, KeyProblem, PublicKeys
+from sync.record import CATEGORIES, KINDS, Record, category_of
 
 VERSION = 1
 MAX_BODY_BYTES = 64 * 1024
 MAX_ENVELOPE_BYTES = 2 * MAX_BODY_BYTES
 NONCE_BYTES = 12
-KEY_WRAP_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+MAX_ID_CHARS = 100
+MAX_KEY_REF_CHARS = 300
 
 
 class EnvelopeError(ValueError):
@@ -56,6 +57,7 @@ class Header:
     subject: str | None
     replaces: str | None  # the record its author saw as current (see sync.record.Record)
     key_ref: str
+    signer: str  # key id (fingerprint without spaces) of the key that signed
 
     def to_bytes(self) -> bytes:
         """Canonical JSON: the exact bytes that are signed and bound to the ciphertext."""
@@ -83,6 +85,16 @@ class Envelope:
         fields = set(Header.__dataclass_fields__)
         if not isinstance(header, dict) or set(header) != fields:
             raise EnvelopeError(f"a header has exactly: {', '.join(sorted(fields))}")
+        for name in ("id", "family", "kind", "category", "author", "clock", "key_ref", "signer"):
+            limit = MAX_KEY_REF_CHARS if name == "key_ref" else MAX_ID_CHARS
+            if not isinstance(header[name], str) or not header[name] or len(header[name]) > limit:
+                raise EnvelopeError(f"header field {name} must be text of 1 to {limit} characters")
+        for name in ("subject", "replaces"):
+            if header[name] is not None and (not isinstance(header[name], str) or not header[name]
+                                             or len(header[name]) > MAX_ID_CHARS):
+                raise EnvelopeError(f"header field {name} must be null or text of 1 to {MAX_ID_CHARS} characters")
+        if not isinstance(header["v"], int) or isinstance(header["v"], bool):
+            raise EnvelopeError("header field v must be a number")
         try:
             parsed = Header(**header)
             nonce, ciphertext, signature = (base64.b64decode(data[k], validate=True)
@@ -100,6 +112,8 @@ class Envelope:
             raise EnvelopeError(f"unknown envelope version {h.v!r}")
         if h.kind not in KINDS:
             raise EnvelopeError(f"unknown record kind {h.kind!r}")
+        if h.category not in CATEGORIES:
+            raise EnvelopeError("unknown category")
         try:
             Stamp.parse(h.clock)
         except ValueError:
@@ -115,51 +129,49 @@ def _signed_bytes(header: Header, ciphertext: bytes) -> bytes:
     return len(head).to_bytes(4, "big") + head + ciphertext
 
 
-def seal(record: Record, content_key: bytes, key_ref: str, author_key: Ed25519PrivateKey) -> Envelope:
+def seal(record: Record, content_key: bytes, key_ref: str, signer: KeyPair) -> Envelope:
     """Encrypt and sign one record; raises EnvelopeError when the body is too large."""
     body = json.dumps(record.body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     if len(body) > MAX_BODY_BYTES:
         raise EnvelopeError(f"the body is larger than {MAX_BODY_BYTES} bytes")
     header = Header(v=VERSION, id=record.id, family=record.family_id, kind=record.kind,
                     category=category_of(record.kind, record.body), author=record.author, clock=record.clock,
-                    subject=record.subject, replaces=record.replaces, key_ref=key_ref)
+                    subject=record.subject, replaces=record.replaces, key_ref=key_ref,
+                    signer=signer.public().key_id)
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(content_key).encrypt(nonce, body, header.to_bytes())
-    return Envelope(header, nonce, ciphertext, author_key.sign(_signed_bytes(header, ciphertext)))
+    return Envelope(header, nonce, ciphertext, signer.sign(_signed_bytes(header, ciphertext)))
 
 
-def verify(envelope: Envelope, author_public_key: Ed25519PublicKey) -> None:
-    """Check the author's signature over header and ciphertext; raises EnvelopeError if forged or changed."""
+def verify(envelope: Envelope, signer: PublicKeys) -> None:
+    """Check the signer's signature over header and ciphertext; raises EnvelopeError if forged or changed."""
     envelope.check_shape()
+    if envelope.header.signer != signer.key_id:
+        raise EnvelopeError("the envelope names another signing key")
     try:
-        author_public_key.verify(envelope.signature, _signed_bytes(envelope.header, envelope.ciphertext))
-    except InvalidSignature:
+        signer.verify(envelope.signature, _signed_bytes(envelope.header, envelope.ciphertext))
+    except KeyProblem:
         raise EnvelopeError("the signature does not match the author and content") from None
 
 
-def open_envelope(envelope: Envelope, content_key: bytes, author_public_key: Ed25519PublicKey) -> Record:
+def open_envelope(envelope: Envelope, content_key: bytes, signer: PublicKeys) -> Record:
     """Verify, then decrypt; the header must be exactly the one the body was sealed with."""
-    verify(envelope, author_public_key)
+    verify(envelope, signer)
+    return open_verified(envelope, content_key)
+
+
+def open_verified(envelope: Envelope, content_key: bytes) -> Record:
+    """Decrypt an envelope whose signature was checked when it arrived."""
     try:
-        body = AESGCM(content_key).decrypt(envelope.nonce, envelope.ciphertext, envelope.header.to_bytes())
-    except InvalidTag:
+        body = json.loads(AESGCM(content_key).decrypt(envelope.nonce, envelope.ciphertext,
+                                                      envelope.header.to_bytes()))
+    except (InvalidTag, ValueError):
         raise EnvelopeError("the body cannot be opened with this key") from None
+    if not isinstance(body, dict):
+        raise EnvelopeError("the body is not an object")
     h = envelope.header
     record = Record(id=h.id, family_id=h.family, kind=h.kind, author=h.author, clock=h.clock, subject=h.subject,
-                    body=json.loads(body), replaces=h.replaces)
+                    body=body, replaces=h.replaces)
     if record.category != h.category:
         raise EnvelopeError("the header's category does not match the record")
     return record
-
-
-def wrap_content_key(content_key: bytes, recipient: X25519PublicKey, key_ref: str, recipient_id: str) -> bytes:
-    """Wrap a content key for one recipient (the family itself or one organisation)."""
-    return KEY_WRAP_SUITE.encrypt(content_key, recipient, info=f"onsplan/v1|{key_ref}|{recipient_id}".encode())
-
-
-def unwrap_content_key(wrapped: bytes, recipient: X25519PrivateKey, key_ref: str, recipient_id: str) -> bytes:
-    """Unwrap a content key; raises EnvelopeError when this key was not wrapped for this recipient."""
-    try:
-        return KEY_WRAP_SUITE.decrypt(wrapped, recipient, info=f"onsplan/v1|{key_ref}|{recipient_id}".encode())
-    except (InvalidTag, ValueError):
-        raise EnvelopeError("this key was not wrapped for this recipient") from None

@@ -12,6 +12,10 @@ CATEGORY_PLAN = "plan"
 CATEGORY_EVALUATIONS = "evaluations"
 CATEGORY_YOUTH_COMMENTS = "youth_comments"
 CATEGORY_FAMILY = "family"  # who is in the family: never leaves the family space by consent alone
+CATEGORY_CARD = "card"  # the minimal child card an organisation gets while it may read something of the child
+# The categories consent is given for, per child; each has its own content keys per epoch.
+SHARED_CATEGORIES = (CATEGORY_PLAN, CATEGORY_EVALUATIONS, CATEGORY_YOUTH_COMMENTS)
+CATEGORIES = frozenset({*SHARED_CATEGORIES, CATEGORY_FAMILY, CATEGORY_CARD})
 
 KINDS: dict[str, str] = {
     "person": CATEGORY_FAMILY,
@@ -27,6 +31,7 @@ KINDS: dict[str, str] = {
     "emergency_access": CATEGORY_FAMILY,
     "access_event": CATEGORY_FAMILY,
     "evaluation_response": CATEGORY_EVALUATIONS,
+    "child_card": CATEGORY_CARD,  # made at sync time from the child's person record; never stored as a record
 }
 
 

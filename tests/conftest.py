@@ -56,11 +56,11 @@ def seeded(tmp_path_factory):
     from webapp.db import get_db, utcnow
 
     root = tmp_path_factory.mktemp("seeded")
-    family = make_app("family", root / "family")
-    family_logins = seed_family(family)
-    _seal(family)
     hub = make_app("hub", root / "hub")
     hub_logins = seed_hub(hub)
+    family = make_app("family", root / "family")
+    family_logins = seed_family(family, hub)
+    _seal(family)
     with hub.app_context():
         db, keys = get_db(), hub.extensions["onsplan.node_key"]
         org_id, name, sector = OUTSIDER_ORGANISATION

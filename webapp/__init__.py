@@ -86,8 +86,11 @@ def _register_blueprints(app: Flask, role: str) -> None:
         app.register_blueprint(evaluation_bp)
         limits.init_app(app)
     else:
+        from sync.hub_api import bp as sync_bp
         from webapp.auth.hub_views import bp as auth_bp
         from webapp.home.views import hub_bp as home_bp
+
+        app.register_blueprint(sync_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
 

@@ -40,6 +40,10 @@ def serve(role: str, config_file: str | None, host: str | None, port: int | None
     app = _app(role, config_file, host=host, port=port)
     config = app.config["ONSPLAN"]
     click.echo(f"OnsPlan {role} on http://{config.host}:{config.port} (public address {config.base_url})")
+    if role == "family":
+        from sync.runner import SyncRunner
+
+        SyncRunner(app).start()  # families that joined a hub sync in the background
     waitress_serve(app, **waitress_options(config))
 
 
@@ -70,7 +74,8 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
     for role, port in (("family", family_port), ("hub", hub_port)):
         apps[role] = _app(role, None, data_dir=root / role, secret_key=secret, demo=True, port=port,
                           base_url=f"http://127.0.0.1:{port}", environ={})
-    family, hub = seed_family(apps["family"]), seed_hub(apps["hub"])
+    hub = seed_hub(apps["hub"])
+    family = seed_family(apps["family"], apps["hub"])
     _print_demo(family_port, hub_port, family, hub)
     if seed_only:
         return
@@ -85,6 +90,10 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
     threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
     for thread in threads:
         thread.start()
+    from sync.runner import SyncRunner
+
+    runner = SyncRunner(apps["family"])
+    runner.start()
     stop = threading.Event()
     # Ctrl-C (SIGINT) and SIGTERM both stop the two roles cleanly, also when started from a script.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -93,6 +102,7 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
     while not stop.is_set() and all(thread.is_alive() for thread in threads):
         stop.wait(0.5)
     click.echo("Stopping OnsPlan demo…")
+    runner.stop()
     for server in servers:
         server.close()
     for thread in threads:

@@ -40,6 +40,8 @@ def connect(path: Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=5000")
     conn.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows (a withdrawn organisation's key wraps) are overwritten, not left in free pages.
+    conn.execute("PRAGMA secure_delete=ON")
     return sqlite_utils.Database(conn)
 
 
@@ -75,6 +77,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Copy the WAL into the database file and empty it, so deleted rows do not linger in the WAL."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def get_db() -> sqlite_utils.Database:

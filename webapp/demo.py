@@ -2,6 +2,11 @@
 
 Only the ``onsplan demo`` command calls this; no route reaches it. Running it again
 changes nothing but fresh invitation codes (old unused demo codes stop working).
+
+The demo family joins the demo hub the way every family does: with an invitation the
+wijkteam made on the hub. What the professionals wrote (proposals, the regisseur's
+agreements, review notes, evaluation moments) is made on the hub, signed by the
+organisation, and reaches the family space through sync.
 """
 from __future__ import annotations
 
@@ -20,7 +25,10 @@ from webapp.family.invitations import issue_invitation
 from webapp.people.members import add_member
 from webapp.plan.queries import PlanWriter, load_child_plan
 from webapp.plan.rules import GoalStatus
-from webapp.records import RecordStore, get_meta, get_store, node_key, set_meta
+from webapp.records import RecordStore, clock, get_meta, get_store, node_key, set_meta
+from sync.family import FamilySync, InProcessTransport, join_hub
+from sync.hub import make_invitation, write_for_family
+from sync.keyring import KeyRing
 from sync.record import new_record_id
 
 # Demo-only passwords: printed by the demo command, never used outside demo mode.
@@ -58,8 +66,50 @@ class DemoLogins:
     invitations: list[tuple[str, str]] = field(default_factory=list)  # (for whom, code)
 
 
-def seed_family(app: Flask) -> DemoLogins:
-    """Seed the demo family once; hand out fresh invitation codes on every run."""
+class _ViaHub:
+    """The family's record store for seeding, except that what a professional writes is made on the
+    hub and arrives through a sync round, as it does outside the demo."""
+
+    def __init__(self, store: RecordStore, hub: Flask, today: date) -> None:
+        self._store, self._hub, self._today = store, hub, today
+        self._ring = KeyRing(store.db, store.keys)
+        self._organisations = {org[0] for org in ORGANISATIONS}
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def write(self, *, family_id: str, kind: str, author: str, body: dict, subject: str | None = None,
+              record_id: str | None = None, replaces: str | None = None):
+        if author not in self._organisations:
+            return self._store.write(family_id=family_id, kind=kind, author=author, body=body, subject=subject,
+                                     record_id=record_id, replaces=replaces)
+        with self._hub.app_context():
+            hub_db = get_db()
+            made = write_for_family(hub_db, KeyRing(hub_db, node_key()), clock(), organisation_id=author,
+                                    family_id=family_id, kind=kind, subject=subject, body=body,
+                                    record_id=record_id, replaces=replaces)
+        self.sync(family_id)
+        return self._store.get(family_id, made.id) or made
+
+    def sync(self, family_id: str) -> None:
+        FamilySync(self._store, self._ring, lambda _url: InProcessTransport(self._hub),
+                   lambda: self._today).run(family_id)
+
+
+def _join_demo_hub(store: RecordStore, hub: Flask, family_id: str) -> None:
+    """The wijkteam invites the demo family on the hub; the family space redeems the code."""
+    with hub.app_context():
+        hub_db = get_db()
+        code = make_invitation(hub_db, KeyRing(hub_db, node_key()), organisation_id=ORGANISATIONS[0][0],
+                               created_by="demo", hub_url=hub.config["ONSPLAN"].base_url,
+                               days=hub.config["ONSPLAN"].invitation_days)
+    join_hub(store, KeyRing(store.db, store.keys), lambda _url: InProcessTransport(hub), code, family_id)
+
+
+def seed_family(app: Flask, hub: Flask) -> DemoLogins:
+    """Seed the demo family once (joining the demo hub, which is seeded first if needed); hand out
+    fresh invitation codes on every run."""
+    seed_hub(hub)
     logins = DemoLogins()
     with app.app_context():
         store = get_store()
@@ -67,15 +117,20 @@ def seed_family(app: Flask) -> DemoLogins:
         config = app.config["ONSPLAN"]
         today = config.today()
         if get_meta(db, "demo_family") is None:
+            family_id = store.create_family()
+            _join_demo_hub(store, hub, family_id)
+            via_hub = _ViaHub(store, hub, today)
             with transaction(db):
-                family_id = store.create_family()
-                _seed_family_members(store, family_id, today)
+                _seed_family_members(via_hub, family_id, today)
                 seed_demo_consent(store, family_id, today)
+                via_hub.sync(family_id)
                 new_family = store.create_family()
                 set_meta(db, "demo_family", family_id)
                 set_meta(db, "demo_new_family", new_family)
         family_id = get_meta(db, "demo_family")
         new_family = get_meta(db, "demo_new_family")
+        # The demo hub may run on another port this time.
+        db.execute("UPDATE hub_links SET hub_url = ? WHERE family_id = ?", [hub.config["ONSPLAN"].base_url, family_id])
         daan = get_meta(db, "demo_person_daan")
         with transaction(db):
             if queries.account_for_person(db, daan) is None:
@@ -182,7 +237,7 @@ def _seed_plans(store: RecordStore, family_id: str, today: date, *, fatima, lott
         strengths="Lotte is vrolijk en houdt van tekenen en zwemmen.", gas=None)
     agree(family(fatima), lotte, friends, "parent")
     agree(karin, lotte, friends, None, side="regisseur")
-    writer(karin).change_status(goal(lotte, friends), GoalStatus.ACTIVE)
+    writer(family(fatima)).change_status(goal(lotte, friends), GoalStatus.ACTIVE)
     writer(karin).add_afspraak(lotte.id, goal_id=friends, who={"kind": "organisation", "id": karin["id"],
                                                                "label": "Wijkteam Oost (regisseur)"},
                                what="Een sportclub zoeken bij Lotte in de buurt.", due=today + timedelta(days=10))

@@ -137,6 +137,143 @@ def both_sign_in_delays(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     )
 
 
+def _key_pairs_table(db: sqlite_utils.Database) -> None:
+    # Key pairs of this node, its families (family space) or its organisations (hub). The private
+    # keys are encrypted with the node key; a retired pair still opens what was wrapped for it.
+    db.execute(
+        "CREATE TABLE key_pairs (owner TEXT NOT NULL, key_id TEXT NOT NULL, public TEXT NOT NULL,"
+        " private BLOB NOT NULL, created_at TEXT NOT NULL, retired_at TEXT, PRIMARY KEY (owner, key_id))"
+    )
+
+
+def family_0005_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    _key_pairs_table(db)
+    db.executescript(
+        """
+        -- One row per family that joined a hub: where it is, its pinned key, and the sync state.
+        CREATE TABLE hub_links (
+            family_id TEXT PRIMARY KEY REFERENCES families(id),
+            hub_url TEXT NOT NULL,
+            hub_keys TEXT NOT NULL,
+            directory BLOB,
+            directory_at TEXT,
+            enrolled_at TEXT NOT NULL,
+            request_counter INTEGER NOT NULL DEFAULT 0,
+            pushed_seq INTEGER NOT NULL DEFAULT 0,
+            pull_cursor INTEGER NOT NULL DEFAULT 0,
+            wanted_at TEXT,
+            last_attempt_at TEXT,
+            last_sent_at TEXT,
+            last_received_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            cards TEXT NOT NULL DEFAULT '{}'
+        );
+        -- Content keys per family, child, category and epoch (and one per record made on the hub),
+        -- encrypted with the family's data key.
+        CREATE TABLE content_keys (
+            key_ref TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL REFERENCES families(id),
+            subject TEXT NOT NULL,
+            category TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            key BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX content_keys_by_child ON content_keys (family_id, subject, category, epoch);
+        -- Which recipients the hub holds a wrap of a content key for (as the hub acknowledged);
+        -- the recipient as a keyed hash, since whom a family shares with is personal.
+        CREATE TABLE wraps_at_hub (
+            key_ref TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            family_id TEXT NOT NULL,
+            PRIMARY KEY (key_ref, recipient)
+        );
+        -- Records that arrived from the hub: never pushed back.
+        CREATE TABLE from_hub (record_id TEXT PRIMARY KEY, family_id TEXT NOT NULL);
+        -- Envelopes one side refused, with the reason (ids and reasons only).
+        CREATE TABLE sync_refusals (
+            family_id TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('push', 'pull')),
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (family_id, record_id, direction)
+        );
+        """
+    )
+
+
+def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    _key_pairs_table(db)
+    db.executescript(
+        """
+        CREATE TABLE enrolment_invitations (
+            id TEXT PRIMARY KEY,
+            code_hash TEXT NOT NULL UNIQUE,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            family_id TEXT
+        );
+        CREATE TABLE enrolled_families (
+            family_id TEXT PRIMARY KEY,
+            node_keys TEXT NOT NULL,
+            family_keys TEXT NOT NULL,
+            organisation_id TEXT NOT NULL,
+            enrolled_at TEXT NOT NULL,
+            request_counter INTEGER NOT NULL DEFAULT 0,
+            last_seen_at TEXT
+        );
+        -- Envelopes as they arrived (family) or were made here (hub): the header in clear columns
+        -- (ids, kinds, clocks), the body only as ciphertext inside the envelope.
+        CREATE TABLE envelopes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            family_id TEXT NOT NULL REFERENCES enrolled_families(family_id),
+            subject TEXT,
+            kind TEXT NOT NULL,
+            category TEXT NOT NULL,
+            author TEXT NOT NULL,
+            clock TEXT NOT NULL,
+            key_ref TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('family', 'hub')),
+            envelope BLOB NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX envelopes_for_pull ON envelopes (family_id, origin, seq);
+        CREATE INDEX envelopes_by_child ON envelopes (family_id, subject, category, clock);
+        -- The only way an organisation reads: a content key wrapped for it. Deleted on withdrawal.
+        CREATE TABLE key_wraps (
+            key_ref TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            family_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            category TEXT NOT NULL,
+            wrapped BLOB NOT NULL,
+            PRIMARY KEY (key_ref, recipient)
+        );
+        CREATE INDEX key_wraps_by_recipient ON key_wraps (recipient, family_id, subject, category);
+        -- Every read by a professional, hash-chained; each also travels to the family as a record.
+        CREATE TABLE read_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            professional_id TEXT NOT NULL,
+            organisation_id TEXT NOT NULL,
+            family_id TEXT NOT NULL,
+            subject TEXT,
+            category TEXT NOT NULL,
+            envelope_id TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        """
+    )
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -158,6 +295,7 @@ def _meta_table(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
     "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit),
-               ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays)],
-    "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays)],
+               ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays),
+               ("0005_sync", family_0005_sync)],
+    "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync)],
 }

@@ -117,6 +117,9 @@ class RecordStore:
             record = Record(id=record_id, family_id=family_id, kind=kind, author=author, clock=str(self.hlc.now()),
                             subject=subject, body=body, replaces=replaces)
             self._insert(record)
+            # A family that joined a hub syncs soon after a change (sync.runner).
+            self.db.execute("UPDATE hub_links SET wanted_at = ? WHERE family_id = ? AND wanted_at IS NULL",
+                            [utcnow(), family_id])
         return record
 
     def apply(self, record: Record) -> Applied:
@@ -218,6 +221,12 @@ class RecordStore:
         return self.db.execute("SELECT COUNT(*) FROM records WHERE family_id = ? AND author = ? AND stored_at > ?",
                                [family_id, author, since]).fetchone()[0]
 
+    def changes_after(self, family_id: str, seq: int, limit: int) -> list[tuple[int, Record]]:
+        """(seq, record) of this family's records stored after `seq`, in store order: what sync sends."""
+        rows = self.db.execute(f"SELECT seq, {_COLUMNS} FROM records WHERE family_id = ? AND seq > ?"  # nosec B608
+                               " ORDER BY seq LIMIT ?", [family_id, seq, limit]).fetchall()
+        return [(row[0], self._open(row[1:])) for row in rows]
+
     def last_seq(self) -> int:
         """The highest store sequence number on this node (0 when empty)."""
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
@@ -304,6 +313,8 @@ def _check_applicable(record: Record) -> None:
         raise RecordRefused("clock is not a clock value") from None
     if not isinstance(record.body, dict):
         raise RecordRefused("body must be an object")
+    if record.kind == "child_card":
+        raise RecordRefused("a child card is made for sync, never stored as a record")
     category_of(record.kind, record.body)
 
 

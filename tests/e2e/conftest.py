@@ -68,7 +68,7 @@ def clock():
 def family_server(tmp_path_factory, clock):
     app = make_app("family", tmp_path_factory.mktemp("family"), today=None)
     app.config["ONSPLAN"] = _with_clock(app.config["ONSPLAN"], clock)
-    app.demo_logins = seed_family(app)
+    app.demo_logins = seed_family(app, make_app("hub", tmp_path_factory.mktemp("family-hub")))
     server = Server(app)
     yield server
     server.stop()

@@ -28,7 +28,7 @@ class Clock:
 def app_with_clock(path, clock: Clock):
     app = make_app("family", path)
     app.config["ONSPLAN"] = replace(app.config["ONSPLAN"], today=clock)
-    app.demo_logins = seed_family(app)
+    app.demo_logins = seed_family(app, make_app("hub", path.parent / f"{path.name}-hub"))
     return app
 
 

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from tests.conftest import make_app
+
 from tests.integration.consent_helpers import (
     ORG, Clock, app_with_clock, count, decide, family_id, may_read, person, signed_in, text_of,
 )
@@ -128,10 +130,10 @@ def test_consent_records_are_encrypted_at_rest(family_app):
         assert plaintext not in raw
 
 
-def test_the_demo_seeds_consent_once(family_app):
+def test_the_demo_seeds_consent_once(family_app, tmp_path):
     before = {kind: count(family_app, kind) for kind in ("consent_decision", "legal_basis", "access_event")}
     assert all(before.values())
-    seed_family(family_app)
+    seed_family(family_app, make_app("hub", tmp_path / "hub"))
     assert {kind: count(family_app, kind) for kind in before} == before
 
 

@@ -54,7 +54,7 @@ def test_sign_out_ends_the_session_on_the_server(family_app, parent):
 
 def test_login_is_rate_limited(tmp_path):
     app = make_app("family", tmp_path, login_rate_limit="3 per minute")
-    seed_family(app)
+    seed_family(app, make_app("hub", tmp_path / "hub"))
     actions = Actions(app.test_client())
     statuses = [actions.login("fatima", "wrong-password-x").status_code for _ in range(4)]
     assert statuses[:3] == [422, 422, 422]

@@ -118,7 +118,7 @@ def test_behind_a_proxy_rate_limits_count_per_client_not_per_proxy(tmp_path):
     from webapp.demo import seed_family
 
     app = make_app("family", tmp_path, login_rate_limit="2 per minute", proxy_hops=1)
-    seed_family(app)
+    seed_family(app, make_app("hub", tmp_path / "hub"))
     one, two = Actions(app.test_client()), Actions(app.test_client())
     as_client = lambda address: {"X-Forwarded-For": address}  # noqa: E731
     for _ in range(2):

@@ -35,7 +35,7 @@ def test_professional_names_and_second_factor_secrets_are_not_in_the_hub_file(hu
 def test_database_uses_wal_and_records_its_migrations(family_app):
     db = connect(family_app.config["ONSPLAN"].database_path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [r[0] for r in db.execute("SELECT name FROM _migrations")] == ["0001_core", "0002_previous_visit", "0003_record_store", "0004_sign_in_delays"]
+    assert [r[0] for r in db.execute("SELECT name FROM _migrations")] == ["0001_core", "0002_previous_visit", "0003_record_store", "0004_sign_in_delays", "0005_sync"]
 
 
 def test_node_key_file_is_readable_by_its_owner_only(family_app):
@@ -55,16 +55,16 @@ def test_a_world_readable_node_key_stops_the_start(tmp_path):
 
 def test_seeding_the_demo_again_adds_nothing(tmp_path):
     app = make_app("family", tmp_path / "f")
-    first = seed_family(app)
+    hub = make_app("hub", tmp_path / "h")
+    first = seed_family(app, hub)
     db = connect(app.config["ONSPLAN"].database_path)
     counts = [db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("families", "records", "accounts")]
-    second = seed_family(make_app("family", tmp_path / "f"))
+    second = seed_family(make_app("family", tmp_path / "f"), make_app("hub", tmp_path / "h"))
     again = [db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("families", "records", "accounts")]
     assert counts == again
     assert first.invitations[0][1] != second.invitations[0][1]  # a fresh code; the old one stopped working
     open_codes = db.execute("SELECT COUNT(*) FROM invitations WHERE used_at IS NULL").fetchone()[0]
     assert open_codes == 2
-    hub = make_app("hub", tmp_path / "h")
     assert seed_hub(hub).hub == seed_hub(make_app("hub", tmp_path / "h")).hub
 
 
@@ -78,7 +78,7 @@ def test_data_files_are_private_to_the_owner_whatever_the_umask(tmp_path):
     old = os.umask(0o022)
     try:
         app = make_app("family", tmp_path / "data")
-        seed_family(app)  # writes, so the -wal and -shm files exist
+        seed_family(app, make_app("hub", tmp_path / "hub"))  # writes, so the -wal and -shm files exist
         config = app.config["ONSPLAN"]
         db = connect(config.database_path)
         files = [config.database_path, *(config.database_path.with_name(config.database_path.name + s)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sync.record import new_record_id
 from webapp.db import transaction
+from webapp.people.members import find_member
 from webapp.plan.model import ChildPlan, Goal, fold_child_plan
 from webapp.plan.rules import GoalStatus, agreement_status, next_status_after_agreement, transition
 from webapp.records import RecordStore
@@ -138,3 +139,24 @@ class PlanWriter:
             "who": {"kind": afspraak.who_kind, "id": afspraak.who_id, "label": afspraak.who_label},
             "what": afspraak.what, "due": afspraak.due.isoformat() if afspraak.due else None,
             "status": status, "by": self.author})
+
+
+def settle_after_arrival(store: RecordStore, record, today: date) -> None:
+    """A regisseur's agreement that arrived from the hub can make a goal afgesproken. The family
+    space writes that status change itself (as the family's record, author the family), so a
+    professional never writes a version of a family's goal."""
+    if record.kind != "goal_agreement" or not isinstance(record.body.get("goal"), str):
+        return
+    plan = load_goal_page(store, record.family_id, record.subject, record.body["goal"])
+    goal = plan.goal(record.body["goal"])
+    child = find_member(store, record.family_id, record.subject)
+    if goal is None or child is None or child.birth_date is None:
+        return
+    state = agreement_status(goal.current.version, goal.current.life_domain, child.birth_date, today,
+                             [a.agreement for a in goal.agreements])
+    status = next_status_after_agreement(goal.current.status, state)
+    if status is not goal.current.status:
+        by = {"side": "professional", "id": record.author, "name": str(record.body.get("name", ""))}
+        PlanWriter(store, record.family_id, {"side": "family", "id": record.family_id, "name": ""})._goal_record(
+            goal, status=status.value, by=by)
+

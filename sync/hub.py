@@ -1,0 +1,377 @@
+"""The hub's side of sync/v1: invitations, enrolment, the signed directory, storing what families
+push, handing out what the hub made, and the one helper through which an organisation reads.
+
+The hub keeps envelopes and key wraps, never a readable copy of a family's consent: what an
+organisation can open is exactly what the family space wrapped for it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+from sync.clock import HybridClock
+from sync.envelope import Envelope, EnvelopeError, open_verified, seal, verify
+from sync.keyring import NODE, KeyRing
+from sync.keys import MAX_WRAP_BYTES, KeyProblem, PublicKeys, b64, unb64
+from sync.record import CATEGORY_CARD, SHARED_CATEGORIES, Record, category_of, new_record_id
+from sync.wire import MAX_BATCH, Invitation, SyncError, canonical, key_ref, parse_key_ref, request_message, \
+    sign_directory
+from webapp.crypto import random_token, token_hash
+from webapp.db import checkpoint, transaction, utcnow
+
+# What the hub may send a family: proposals, agreements, review notes, evaluation moments,
+# legal bases, emergencies and the audit of reads. Never a consent decision or a person.
+HUB_KINDS = frozenset({"goal", "goal_agreement", "agreement_item", "comment", "review_note", "evaluation_moment",
+                       "legal_basis", "emergency_access", "access_event"})
+PUSHED_CATEGORIES = frozenset({*SHARED_CATEGORIES, CATEGORY_CARD})
+MAX_ID = 100
+
+
+# Directory and invitations ---------------------------------------------------------------------
+
+def directory(db: sqlite_utils.Database, ring: KeyRing) -> dict:
+    """The hub's organisations with their public keys (current first), signed by the hub's key."""
+    organisations = []
+    for org_id, name, sector in db.execute("SELECT id, name, sector FROM organisations ORDER BY id").fetchall():
+        if not ring.has(org_id):
+            ring.current(org_id)
+        organisations.append({"id": org_id, "name": name, "sector": sector,
+                              "keys": [k.to_json() for k in ring.all_public(org_id)]})
+    listing = {"v": 1, "hub": ring.public(NODE).to_json(), "organisations": organisations, "issued_at": utcnow()}
+    return sign_directory(listing, ring.current(NODE))
+
+
+def make_invitation(db: sqlite_utils.Database, ring: KeyRing, *, organisation_id: str, created_by: str,
+                    hub_url: str, days: int) -> str:
+    """A one-time code for a new family to join this hub, signed by the hub; only its hash is stored."""
+    if db.execute("SELECT 1 FROM organisations WHERE id = ?", [organisation_id]).fetchone() is None:
+        raise LookupError("unknown organisation")
+    secret = random_token(18)
+    expires = (datetime.now(timezone.utc) + timedelta(days=days)).isoformat(timespec="seconds")
+    db.execute("INSERT INTO enrolment_invitations (id, code_hash, organisation_id, created_by, created_at,"
+               " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+               [new_record_id(), token_hash(secret), organisation_id, created_by, utcnow(), expires])
+    return Invitation(hub_url.rstrip("/"), ring.public(NODE).key_id, secret, expires).encode(ring.current(NODE))
+
+
+def _text(data: dict, name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value or len(value) > MAX_ID:
+        raise SyncError(f"{name} must be text of 1 to {MAX_ID} characters")
+    return value
+
+
+def _object(body: bytes) -> dict:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise SyncError("the body is not JSON") from None
+    if not isinstance(data, dict):
+        raise SyncError("the body must be a JSON object")
+    return data
+
+
+def enrol(db: sqlite_utils.Database, ring: KeyRing, body: bytes, signature_b64: str | None) -> dict:
+    """Register a new family with an invitation code; the request is signed by the family space's node key."""
+    data = _object(body)
+    if set(data) != {"invitation", "family", "node", "family_keys"}:
+        raise SyncError("an enrolment has exactly: invitation, family, node, family_keys")
+    family_id = _text(data, "family")
+    if not isinstance(data["invitation"], str) or len(data["invitation"]) > 1000:
+        raise SyncError("invitation must be text")
+    try:
+        node, family_keys = PublicKeys.from_json(data["node"]), PublicKeys.from_json(data["family_keys"])
+        node.verify(unb64(signature_b64 or "", "signature", 64),
+                    request_message("POST", "/sync/v1/enrol", family_id, body))
+    except KeyProblem as problem:
+        raise SyncError(f"enrolment refused: {problem}", 401) from None
+    invitation, payload, signature = Invitation.decode(data["invitation"])
+    if invitation.hub_key_id not in {k.key_id for k in ring.all_public(NODE)}:
+        raise SyncError("this invitation is for another hub", 403)
+    Invitation.check(payload, signature, next(k for k in ring.all_public(NODE) if k.key_id == invitation.hub_key_id))
+    with transaction(db):
+        row = db.execute("SELECT id, organisation_id, expires_at, used_at FROM enrolment_invitations"
+                         " WHERE code_hash = ?", [token_hash(invitation.secret)]).fetchone()
+        if row is None or row[3] is not None:
+            raise SyncError("this invitation was already used or withdrawn", 403)
+        if row[2] < utcnow():
+            raise SyncError("this invitation has expired", 403)
+        if db.execute("SELECT 1 FROM enrolled_families WHERE family_id = ?", [family_id]).fetchone():
+            raise SyncError("this family has already joined", 409)
+        db.execute("UPDATE enrolment_invitations SET used_at = ?, family_id = ? WHERE id = ?",
+                   [utcnow(), family_id, row[0]])
+        db.execute("INSERT INTO enrolled_families (family_id, node_keys, family_keys, organisation_id, enrolled_at)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   [family_id, json.dumps(node.to_json()), json.dumps(family_keys.to_json()), row[1], utcnow()])
+    return {"family": family_id, "organisation": row[1]}
+
+
+# Signed requests ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caller:
+    family_id: str
+    family_keys: PublicKeys
+    data: dict
+
+
+def authenticate(db: sqlite_utils.Database, method: str, path: str, body: bytes, family_id: str | None,
+                 key_id: str | None, signature_b64: str | None) -> Caller:
+    """Who sends this request: an enrolled family space whose node key signed it, with a request
+    counter higher than any before (so a recorded request cannot be played again)."""
+    if not family_id or not key_id or not signature_b64:
+        raise SyncError("the request must be signed (family, key and signature headers)", 401)
+    row = db.execute("SELECT node_keys, family_keys FROM enrolled_families WHERE family_id = ?",
+                     [family_id]).fetchone()
+    if row is None:
+        raise SyncError("this family has not joined this hub", 401)
+    node = PublicKeys.from_json(json.loads(row[0]))
+    if key_id != node.key_id:
+        raise SyncError("unknown signing key for this family", 401)
+    try:
+        node.verify(unb64(signature_b64, "signature", 64), request_message(method, path, family_id, body))
+    except KeyProblem:
+        raise SyncError("the request signature does not match", 401) from None
+    data = _object(body)
+    counter = data.get("counter")
+    if not isinstance(counter, int) or isinstance(counter, bool) or counter < 1 or counter > 2**62:
+        raise SyncError("counter must be a positive number")
+    return Caller(family_id, PublicKeys.from_json(json.loads(row[1])), data)
+
+
+def _take_counter(db: sqlite_utils.Database, caller: Caller) -> None:
+    """Inside the request's transaction: refuse a counter already seen, else remember it."""
+    last = db.execute("SELECT request_counter FROM enrolled_families WHERE family_id = ?",
+                      [caller.family_id]).fetchone()[0]
+    if caller.data["counter"] <= last:
+        error = SyncError(f"this request was already seen (replay); counters must be above {last}", 409)
+        error.last_counter = last  # type: ignore[attr-defined]
+        raise error
+    db.execute("UPDATE enrolled_families SET request_counter = ?, last_seen_at = ? WHERE family_id = ?",
+               [caller.data["counter"], utcnow(), caller.family_id])
+
+
+# Push: what the family shares -----------------------------------------------------------------
+
+def push(db: sqlite_utils.Database, caller: Caller) -> dict:
+    """Delete the wraps the family no longer allows, store new wraps and envelopes, in one transaction.
+
+    A bad envelope is refused with its reason; the good ones of the batch are stored."""
+    data, family_id = caller.data, caller.family_id
+    if not set(data) <= {"counter", "envelopes", "wraps", "unwraps"}:
+        raise SyncError("a push has only: counter, envelopes, wraps, unwraps")
+    envelopes, wraps, unwraps = (data.get(name, []) for name in ("envelopes", "wraps", "unwraps"))
+    if not all(isinstance(v, list) for v in (envelopes, wraps, unwraps)):
+        raise SyncError("envelopes, wraps and unwraps must be lists")
+    if len(envelopes) > MAX_BATCH or len(wraps) > 20 * MAX_BATCH or len(unwraps) > 20 * MAX_BATCH:
+        raise SyncError(f"at most {MAX_BATCH} envelopes per push", 413)
+    organisations = {row[0] for row in db.execute("SELECT id FROM organisations").fetchall()}
+    removals = [_wrap_address(item, family_id, organisations) for item in unwraps]
+    additions = [(*_wrap_address(item, family_id, organisations), _wrapped(item)) for item in wraps]
+    accepted, refused = [], []
+    with transaction(db):
+        _take_counter(db, caller)
+        for ref, recipient, _child, _category in removals:
+            db.execute("DELETE FROM key_wraps WHERE key_ref = ? AND recipient = ? AND family_id = ?",
+                       [ref, recipient, family_id])
+        for ref, recipient, child, category, wrapped in additions:
+            db.execute("INSERT INTO key_wraps (key_ref, recipient, family_id, subject, category, wrapped)"
+                       " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key_ref, recipient) DO UPDATE SET wrapped = excluded.wrapped",
+                       [ref, recipient, family_id, child, category, wrapped])
+        for item in envelopes:
+            envelope_id = item.get("header", {}).get("id") if isinstance(item, dict) and isinstance(
+                item.get("header"), dict) else None
+            try:
+                accepted.append(_store_family_envelope(db, caller, item))
+            except (EnvelopeError, SyncError) as problem:
+                refused.append({"id": envelope_id if isinstance(envelope_id, str) else None,
+                                "reason": getattr(problem, "reason", str(problem)),
+                                "permanent": getattr(problem, "permanent", True)})
+    if removals:
+        # The deleted wraps are overwritten in the file (secure_delete); the WAL must not keep them either.
+        checkpoint(db)
+    return {"accepted": accepted, "refused": refused, "wraps": len(additions), "unwraps": len(removals)}
+
+
+def _wrap_address(item: object, family_id: str, organisations: set[str]) -> tuple[str, str, str, str]:
+    if not isinstance(item, dict) or not {"key_ref", "recipient"} <= set(item) or not set(item) <= {
+            "key_ref", "recipient", "wrapped"}:
+        raise SyncError("a wrap has: key_ref, recipient (and wrapped)")
+    child, category = parse_key_ref(item["key_ref"], family_id)
+    if category not in PUSHED_CATEGORIES:
+        raise SyncError("a wrap's key_ref names an unknown category")
+    recipient = item["recipient"]
+    if recipient != family_id and recipient not in organisations:
+        raise SyncError("a wrap's recipient is neither this family nor an organisation of this hub")
+    return item["key_ref"], recipient, child, category
+
+
+def _wrapped(item: dict) -> bytes:
+    try:
+        return unb64(item.get("wrapped"), "wrapped", max_size=MAX_WRAP_BYTES)
+    except KeyProblem as problem:
+        raise SyncError(str(problem)) from None
+
+
+def _store_family_envelope(db: sqlite_utils.Database, caller: Caller, item: object) -> str:
+    envelope = Envelope.from_json(item)
+    h = envelope.header
+    if h.family != caller.family_id:
+        raise SyncError("the envelope belongs to another family")
+    if h.signer != caller.family_keys.key_id:
+        raise SyncError("the envelope is not signed by this family's key")
+    verify(envelope, caller.family_keys)
+    if h.subject is None or h.category not in PUSHED_CATEGORIES:
+        raise SyncError("only records about one child in a shared category travel to the hub")
+    if category_of(h.kind, {"by_youth": h.category == "youth_comments"}) != h.category:
+        raise SyncError("the category does not fit the kind of record")
+    if parse_key_ref(h.key_ref, caller.family_id) != (h.subject, h.category):
+        raise SyncError("the key_ref does not match the child and category")
+    stored = canonical(envelope.to_json())
+    held = db.execute("SELECT envelope, origin FROM envelopes WHERE id = ?", [h.id]).fetchone()
+    if held is not None:
+        if held[0] == stored or _same_record(held[0], envelope):
+            return h.id  # sent again: stored once
+        raise SyncError("this record id is already used for another record")
+    _insert_envelope(db, envelope, "family")
+    return h.id
+
+
+def _same_record(stored: bytes, envelope: Envelope) -> bool:
+    """A record re-sealed (new nonce, or a newer epoch after a withdrawal) is the same record."""
+    held = Envelope.from_json(json.loads(stored)).header
+    h = envelope.header
+    return (held.family, held.kind, held.author, held.clock, held.subject, held.replaces) == (
+        h.family, h.kind, h.author, h.clock, h.subject, h.replaces)
+
+
+def _insert_envelope(db: sqlite_utils.Database, envelope: Envelope, origin: str) -> None:
+    h = envelope.header
+    db.execute("INSERT INTO envelopes (id, family_id, subject, kind, category, author, clock, key_ref, origin,"
+               " envelope, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               [h.id, h.family, h.subject, h.kind, h.category, h.author, h.clock, h.key_ref, origin,
+                canonical(envelope.to_json()), utcnow()])
+
+
+# Pull: what the hub made for the family -------------------------------------------------------
+
+def pull(db: sqlite_utils.Database, caller: Caller) -> dict:
+    """Records made on the hub for this family after the caller's cursor, with the family's key wraps."""
+    data = caller.data
+    if not set(data) <= {"counter", "after", "limit"}:
+        raise SyncError("a pull has only: counter, after, limit")
+    after, limit = data.get("after", 0), data.get("limit", MAX_BATCH)
+    for name, value in (("after", after), ("limit", limit)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise SyncError(f"{name} must be a number of 0 or more")
+    limit = min(max(limit, 1), MAX_BATCH)
+    with transaction(db):
+        _take_counter(db, caller)
+        rows = db.execute(
+            "SELECT e.seq, e.envelope, w.wrapped FROM envelopes e LEFT JOIN key_wraps w"
+            " ON w.key_ref = e.key_ref AND w.recipient = e.family_id"
+            " WHERE e.family_id = ? AND e.origin = 'hub' AND e.seq > ? ORDER BY e.seq LIMIT ?",
+            [caller.family_id, after, limit + 1]).fetchall()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"envelopes": [{"seq": seq, "envelope": json.loads(envelope), "wrap": b64(wrapped) if wrapped else None}
+                          for seq, envelope, wrapped in rows],
+            "next": rows[-1][0] if rows else after, "more": more}
+
+
+# Records made on the hub ----------------------------------------------------------------------
+
+def write_for_family(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, *, organisation_id: str,
+                     family_id: str, kind: str, subject: str, body: dict, record_id: str | None = None,
+                     replaces: str | None = None, clock: str | None = None) -> Record:
+    """Seal a record an organisation makes (a proposal, a review note, an evaluation moment …) for the
+    family's own key and the organisation's, signed by the organisation; the family pulls it."""
+    if kind not in HUB_KINDS:
+        raise ValueError("an organisation cannot make this kind of record")
+    row = db.execute("SELECT family_keys FROM enrolled_families WHERE family_id = ?", [family_id]).fetchone()
+    if row is None:
+        raise LookupError("this family has not joined this hub")
+    record = Record(id=record_id or new_record_id(), family_id=family_id, kind=kind, author=organisation_id,
+                    clock=clock or str(hlc.now()), subject=subject, body=body, replaces=replaces)
+    ref = key_ref(family_id, subject, category_of(kind, body), f"r-{record.id}")
+    content_key = os.urandom(32)
+    envelope = seal(record, content_key, ref, ring.current(organisation_id))
+    family_keys = PublicKeys.from_json(json.loads(row[0]))
+    with transaction(db):
+        _insert_envelope(db, envelope, "hub")
+        for recipient, keys in ((family_id, family_keys), (organisation_id, ring.public(organisation_id))):
+            db.execute("INSERT INTO key_wraps (key_ref, recipient, family_id, subject, category, wrapped)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", [ref, recipient, family_id, subject, record.category,
+                                                      keys.wrap(content_key, ref, recipient)])
+    return record
+
+
+# Reading: the one helper ----------------------------------------------------------------------
+
+class NotShared(LookupError):
+    """The family has not wrapped this record's key for the organisation (or withdrew it)."""
+
+
+def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, *, organisation_id: str,
+                          professional_id: str, envelope_id: str) -> Record:
+    """Open one record for a professional of an organisation, and log the read in the same step.
+
+    Opens only through a key wrapped for that organisation; raises NotShared otherwise."""
+    row = db.execute(
+        "SELECT e.envelope, e.origin, w.wrapped, f.family_keys FROM envelopes e"
+        " JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
+        " JOIN enrolled_families f ON f.family_id = e.family_id WHERE e.id = ?",
+        [organisation_id, envelope_id]).fetchone()
+    if row is None:
+        raise NotShared("not shared with this organisation")
+    envelope = Envelope.from_json(json.loads(row[0]))
+    h = envelope.header
+    signer = PublicKeys.from_json(json.loads(row[3])) if row[1] == "family" else next(
+        (k for k in ring.all_public(h.author) if k.key_id == h.signer), None)
+    if signer is None:
+        raise EnvelopeError("unknown signer")
+    verify(envelope, signer)
+    content_key = None
+    for pair in ring.all_pairs(organisation_id):
+        try:
+            content_key = pair.unwrap(row[2], h.key_ref, organisation_id)
+            break
+        except KeyProblem:
+            continue
+    if content_key is None:
+        raise NotShared("the key wrapped for this organisation does not open")
+    record = open_verified(envelope, content_key)
+    _log_read(db, professional_id=professional_id, organisation_id=organisation_id, family_id=h.family,
+              subject=h.subject, category=h.category, envelope_id=h.id)
+    return record
+
+
+def _log_read(db: sqlite_utils.Database, **event: str | None) -> None:
+    """Append a read event; each event's hash covers the previous one, so an edit or gap shows."""
+    with transaction(db):
+        last = db.execute("SELECT hash FROM read_events ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = last[0] if last else "0" * 64
+        at = utcnow()
+        digest = hashlib.sha256(canonical({"prev": prev, "at": at, **event})).hexdigest()
+        db.execute("INSERT INTO read_events (at, professional_id, organisation_id, family_id, subject, category,"
+                   " envelope_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [at, event["professional_id"], event["organisation_id"], event["family_id"], event["subject"],
+                    event["category"], event["envelope_id"], prev, digest])
+
+
+def readable_envelopes(db: sqlite_utils.Database, organisation_id: str, family_id: str,
+                       subject: str | None = None) -> list[tuple[str, str, str]]:
+    """(envelope id, kind, category) of what the organisation holds a wrap for: headers only, nothing opened."""
+    sql = ("SELECT e.id, e.kind, e.category FROM envelopes e JOIN key_wraps w"
+           " ON w.key_ref = e.key_ref AND w.recipient = ? WHERE e.family_id = ?")
+    params = [organisation_id, family_id]
+    if subject is not None:
+        sql += " AND e.subject = ?"
+        params.append(subject)
+    return [tuple(row) for row in db.execute(sql + " ORDER BY e.clock", params).fetchall()]
+

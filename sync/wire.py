@@ -1,0 +1,118 @@
+"""What both sides of sync/v1 agree on besides the envelope: signed requests, invitation codes,
+the signed directory, key references and the typed error every refusal is."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sync.keys import KeyProblem, PublicKeys
+
+PREFIX = "/sync/v1"
+MAX_BATCH = 200            # envelopes per push or pull
+MAX_REQUEST_BYTES = 256 * 1024  # the app's MAX_CONTENT_LENGTH; clients batch below it
+HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE = "X-OnsPlan-Family", "X-OnsPlan-Key", "X-OnsPlan-Signature"
+INVITATION_PREFIX = "OP1."
+
+
+class SyncError(Exception):
+    """A refusal or failure with a reason that is safe to show and send; ``permanent``: retrying
+    the same thing can never work (a malformed or forged request), else it may work later."""
+
+    def __init__(self, reason: str, status: int = 400, permanent: bool = True) -> None:
+        super().__init__(reason)
+        self.reason, self.status, self.permanent = reason, status, permanent
+
+
+def canonical(data: object) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def request_message(method: str, path: str, family_id: str, body: bytes) -> bytes:
+    """The bytes a family space signs for every request: method, path, family and the body's hash."""
+    return "|".join(("onsplan/v1/request", method.upper(), path, family_id,
+                     hashlib.sha256(body).hexdigest())).encode()
+
+
+def key_ref(family_id: str, child_id: str, category: str, epoch: int | str) -> str:
+    """A content key's name: one family, one child, one category, one epoch (``r-<id>`` for a
+    key the hub made for one record)."""
+    return f"{family_id}/{child_id}/{category}/{epoch}"
+
+
+def parse_key_ref(ref: object, family_id: str) -> tuple[str, str]:
+    """(child, category) of a key reference of this family; raises SyncError for anything else."""
+    if not isinstance(ref, str) or len(ref) > 300:
+        raise SyncError("key_ref must be text")
+    parts = ref.split("/")
+    if len(parts) != 4 or parts[0] != family_id or not parts[1] or not parts[2] or not parts[3]:
+        raise SyncError("key_ref does not belong to this family")
+    return parts[1], parts[2]
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A hub's invitation for one new family: where the hub is, which key it has, a one-time secret."""
+
+    hub_url: str
+    hub_key_id: str
+    secret: str
+    expires_at: str
+
+    def encode(self, signer) -> str:
+        payload = canonical({"hub": self.hub_url, "key": self.hub_key_id, "secret": self.secret,
+                             "expires": self.expires_at})
+        return INVITATION_PREFIX + _b64url(payload) + "." + _b64url(signer.sign(b"onsplan/v1/invitation|" + payload))
+
+    @classmethod
+    def decode(cls, code: str) -> tuple["Invitation", bytes, bytes]:
+        """Read a code (without checking its signature yet); returns (invitation, payload, signature)."""
+        code = "".join(code.split())
+        if not code.startswith(INVITATION_PREFIX) or code.count(".") != 2:
+            raise SyncError("this is not a hub invitation code")
+        try:
+            payload = _unb64url(code[len(INVITATION_PREFIX):].split(".")[0])
+            signature = _unb64url(code.split(".")[2])
+            data = json.loads(payload)
+            invitation = cls(data["hub"], data["key"], data["secret"], data["expires"])
+        except (ValueError, KeyError, TypeError):
+            raise SyncError("this hub invitation code is damaged") from None
+        if not all(isinstance(v, str) and v for v in (invitation.hub_url, invitation.hub_key_id,
+                                                     invitation.secret, invitation.expires_at)):
+            raise SyncError("this hub invitation code is damaged")
+        if not invitation.hub_url.startswith(("https://", "http://")):
+            raise SyncError("this hub invitation code is damaged")
+        return invitation, payload, signature
+
+    @staticmethod
+    def check(payload: bytes, signature: bytes, hub_keys: PublicKeys) -> None:
+        try:
+            hub_keys.verify(signature, b"onsplan/v1/invitation|" + payload)
+        except KeyProblem:
+            raise SyncError("the invitation was not signed by this hub") from None
+
+
+def sign_directory(directory: dict, signer) -> dict:
+    return {"directory": directory, "signature": base64.b64encode(
+        signer.sign(b"onsplan/v1/directory|" + canonical(directory))).decode()}
+
+
+def check_directory(signed: object, hub_keys: PublicKeys) -> dict:
+    """The directory inside a signed answer, if the pinned hub key signed it; else SyncError."""
+    if not isinstance(signed, dict) or not isinstance(signed.get("directory"), dict):
+        raise SyncError("the directory is malformed")
+    try:
+        signature = base64.b64decode(signed.get("signature") or "", validate=True)
+        hub_keys.verify(signature, b"onsplan/v1/directory|" + canonical(signed["directory"]))
+    except (ValueError, KeyProblem):
+        raise SyncError("the directory is not signed by the hub this family joined") from None
+    return signed["directory"]
