@@ -1,0 +1,195 @@
+"""The family space and the hub as two real servers on loopback: what the family shares reaches
+exactly the organisations it chose, a withdrawal shreds, and records made on the hub arrive."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sync.hub import NotShared, open_for_organisation, write_for_family
+from sync.keyring import KeyRing
+from sync.record import SHARED_CATEGORIES, new_record_id
+from tests.integration.sync_helpers import ORG, start_roles, what_opens
+from webapp.consent.rules import DeciderRole, InfoKind
+from webapp.consent.store import latest_decision_id, load_consent_facts, record_decision
+from webapp.db import get_db
+from webapp.people.members import family_members
+from webapp.plan.queries import PlanWriter, load_child_plan
+from webapp.records import clock, get_store
+
+
+@pytest.fixture
+def roles(seeded, tmp_path):
+    roles = start_roles(seeded, tmp_path)
+    yield roles
+    roles.stop()
+
+
+def _withdraw(roles, child, org_id, kind: InfoKind, person_first_name="Fatima", role=DeciderRole.PARENT):
+    person = roles.child(person_first_name) if role is DeciderRole.YOUTH else None
+    with roles.family.app_context():
+        store = get_store()
+        decider = person or next(p for p in family_members(store, roles.family_id)
+                                 if p.name.startswith(person_first_name))
+        facts = load_consent_facts(store, roles.family_id)
+        record_decision(store, family_id=roles.family_id, child_id=child.id, organisation_id=org_id,
+                        organisation="", kind=kind, person_id=decider.id, role=role, granted=False,
+                        decided_on=roles.family.config["ONSPLAN"].today(),
+                        based_on=latest_decision_id(facts, child.id, org_id, kind, decider.id))
+
+
+def test_each_organisation_opens_exactly_what_the_family_space_allows_it(roles):
+    roles.sync()
+    hub_db = roles.hub_db()
+    children = {name: roles.child(name) for name in ("Lotte", "Sam", "Noor")}
+    for sector, org_id in ORG.items():
+        opened = {(subject, category) for _id, subject, category in what_opens(hub_db, org_id, roles.org_keys(org_id))}
+        allowed = {(child.id, category) for child in children.values() for category in SHARED_CATEGORIES
+                   if roles.may_read(org_id, child.id, category)}
+        held = {(s, c) for s, c in hub_db.execute(
+            "SELECT DISTINCT subject, category FROM envelopes WHERE category != 'card'").fetchall()}
+        assert opened - {(s, c) for s, c in opened if c == "card"} == allowed & held, sector
+        cards = {s for s, c in opened if c == "card"}
+        assert cards == {child_id for child_id, _c in allowed}, sector
+    assert allowed, "the demo shares something with every organisation"
+
+
+def test_sharing_one_childs_plan_never_opens_a_siblings_records(roles):
+    roles.sync()
+    lotte, sam, noor = roles.child("Lotte"), roles.child("Sam"), roles.child("Noor")
+    jgz = ORG["jgz"]
+    # JGZ reads Lotte's plan on a legal basis, and nothing of Sam or Noor.
+    assert roles.may_read(jgz, lotte.id, "plan")
+    assert not any(roles.may_read(jgz, child.id, category) for child in (sam, noor) for category in SHARED_CATEGORIES)
+    opened = what_opens(roles.hub_db(), jgz, roles.org_keys(jgz))
+    assert {subject for _id, subject, _category in opened} == {lotte.id}
+    assert any(category == "plan" for _id, _subject, category in opened)
+
+
+def test_a_withdrawal_deletes_the_wraps_within_one_round_and_leaves_nothing_in_the_file(roles):
+    roles.sync()
+    sam, lotte, school = roles.child("Sam"), roles.child("Lotte"), ORG["school"]
+    hub_db = roles.hub_db()
+    before = what_opens(hub_db, school, roles.org_keys(school))
+    assert any(subject == sam.id and category == "plan" for _i, subject, category in before)
+    deleted = [row[0] for row in hub_db.execute(
+        "SELECT wrapped FROM key_wraps WHERE recipient = ? AND subject = ? AND category = 'plan'",
+        [school, sam.id]).fetchall()]
+    assert deleted
+
+    _withdraw(roles, sam, school, InfoKind.PLAN)
+    assert not roles.may_read(school, sam.id, "plan")
+    report = roles.sync()
+    assert report.wraps_deleted >= len(deleted)
+
+    # Someone holding the hub's database file, its WAL and the school's private keys:
+    path = roles.hub.config["ONSPLAN"].database_path
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    for wrapped in deleted:
+        assert wrapped not in raw
+    after = what_opens(roles.hub_db(), school, roles.org_keys(school))
+    assert not any(subject == sam.id and category == "plan" for _i, subject, category in after)
+    assert any(subject == lotte.id and category == "plan" for _i, subject, category in after)  # still shared
+    assert roles.may_read(ORG["wijkteam"], sam.id, "plan")
+    assert any(subject == sam.id and category == "plan"
+               for _i, subject, category in what_opens(roles.hub_db(), ORG["wijkteam"], roles.org_keys(ORG["wijkteam"])))
+
+    # What is written after the withdrawal uses a new epoch the school never gets.
+    with roles.family.app_context():
+        store = get_store()
+        fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
+        PlanWriter(store, roles.family_id, {"side": "family", "id": fatima.id, "name": fatima.name}).comment(
+            sam.id, goal_id=None, text="Na de intrekking geschreven.", by_youth=False, question=False)
+    roles.sync()
+    hub_db = roles.hub_db()
+    newest = hub_db.execute("SELECT key_ref FROM envelopes WHERE subject = ? AND category = 'plan'"
+                            " ORDER BY seq DESC LIMIT 1", [sam.id]).fetchone()[0]
+    old_refs = {row[0] for row in hub_db.execute(
+        "SELECT DISTINCT key_ref FROM envelopes WHERE subject = ? AND category = 'plan' AND key_ref != ?",
+        [sam.id, newest]).fetchall()}
+    assert newest not in old_refs
+    assert hub_db.execute("SELECT COUNT(*) FROM key_wraps WHERE key_ref = ? AND recipient = ?",
+                          [newest, school]).fetchone()[0] == 0
+    assert hub_db.execute("SELECT COUNT(*) FROM key_wraps WHERE key_ref = ? AND recipient = ?",
+                          [newest, ORG["wijkteam"]]).fetchone()[0] == 1
+
+
+def test_a_proposal_made_on_the_hub_arrives_and_the_familys_agreement_goes_back(roles):
+    roles.sync()
+    sam, wijkteam = roles.child("Sam"), ORG["wijkteam"]
+    goal_id = new_record_id()
+    with roles.hub.app_context():
+        db = get_db()
+        proposal = write_for_family(
+            db, KeyRing(db, roles.hub.extensions["onsplan.node_key"]), clock(), organisation_id=wijkteam,
+            family_id=roles.family_id, kind="goal", subject=sam.id, record_id=goal_id,
+            body={"item": goal_id, "version": 1, "status": "proposed", "life_domain": "school",
+                  "title": "Sam maakt zijn huiswerk op school in het huiswerkuur.", "strengths": "Sam vraagt hulp.",
+                  "gas": None, "by": {"side": "professional", "id": wijkteam, "name": "Karin Bos (Wijkteam Oost)"}})
+    report = roles.sync()
+    assert report.received == 1
+    with roles.family.app_context():
+        store = get_store()
+        plan = load_child_plan(store, roles.family_id, sam.id)
+        goal = plan.goal(proposal.id)
+        assert goal is not None and goal.current.title.startswith("Sam maakt zijn huiswerk")
+        fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
+        PlanWriter(store, roles.family_id, {"side": "family", "id": fatima.id, "name": fatima.name}).agree(
+            goal, role="parent", side="family", today=date.today(), child_birth=sam.birth_date)
+    roles.sync()
+    hub_db = roles.hub_db()
+    agreement_id = hub_db.execute("SELECT id FROM envelopes WHERE kind = 'goal_agreement' AND origin = 'family'"
+                                  " ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    with roles.hub.app_context():
+        db = get_db()
+        ring = KeyRing(db, roles.hub.extensions["onsplan.node_key"])
+        agreement = open_for_organisation(db, ring, organisation_id=wijkteam, professional_id="karin",
+                                          envelope_id=agreement_id)
+        assert agreement.body["goal"] == proposal.id and agreement.author == fatima.id
+        with pytest.raises(NotShared):
+            open_for_organisation(db, ring, organisation_id=ORG["jgz"], professional_id="mehmet",
+                                  envelope_id=agreement_id)
+    events = hub_db.execute("SELECT professional_id, organisation_id, envelope_id FROM read_events").fetchall()
+    assert events == [("karin", wijkteam, agreement_id)]
+
+
+def test_an_organisation_cannot_change_a_familys_goal(roles):
+    roles.sync()
+    lotte, wijkteam = roles.child("Lotte"), ORG["wijkteam"]
+    with roles.family.app_context():
+        plan = load_child_plan(get_store(), roles.family_id, lotte.id)
+        goal = plan.goals[0]
+        title = goal.current.title
+    with roles.hub.app_context():
+        db = get_db()
+        forged = write_for_family(
+            db, KeyRing(db, roles.hub.extensions["onsplan.node_key"]), clock(), organisation_id=wijkteam,
+            family_id=roles.family_id, kind="goal", subject=lotte.id,
+            body={"item": goal.id, "version": goal.current.version, "status": "stopped", "life_domain": "leisure",
+                  "title": "Overschreven door de hub", "strengths": "", "gas": None,
+                  "by": {"side": "professional", "id": wijkteam, "name": "Karin"}})
+    report = roles.sync()
+    assert [record_id for record_id, _reason in report.refused] == [forged.id]
+    assert "did not make" in report.refused[0][1]
+    with roles.family.app_context():
+        assert load_child_plan(get_store(), roles.family_id, lotte.id).goal(goal.id).current.title == title
+    family_db = roles.family_db()
+    assert family_db.execute("SELECT reason FROM sync_refusals WHERE record_id = ?", [forged.id]).fetchone()
+    cursor = family_db.execute("SELECT pull_cursor FROM hub_links").fetchone()[0]
+    assert cursor == roles.hub_db().execute("SELECT MAX(seq) FROM envelopes WHERE origin = 'hub'").fetchone()[0]
+
+
+def test_a_second_round_without_changes_sends_nothing_and_stores_nothing_twice(roles):
+    roles.sync()
+    hub_db = roles.hub_db()
+    counts = [hub_db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("envelopes", "key_wraps")]
+    family_records = roles.family_db().execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    report = roles.sync()
+    assert (report.sent, report.received, report.wraps_added, report.wraps_deleted) == (0, 0, 0, 0)
+    # The answer to the last push was lost: the family space sends everything again.
+    roles.family_db().execute("UPDATE hub_links SET pushed_seq = 0, pull_cursor = 0")
+    roles.family_db().execute("DELETE FROM wraps_at_hub WHERE family_id = ?", [roles.family_id])
+    again = roles.sync()
+    assert again.sent > 0 and again.refused == []
+    assert [hub_db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("envelopes", "key_wraps")] == counts
+    assert roles.family_db().execute("SELECT COUNT(*) FROM records").fetchone()[0] == family_records
