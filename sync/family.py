@@ -13,6 +13,7 @@ State (cursors, the request counter, when sent and received, the last error) liv
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import urllib.error
@@ -73,7 +74,7 @@ class Transport:
             if isinstance(answer.get("last_counter"), int):
                 problem.last_counter = answer["last_counter"]  # type: ignore[attr-defined]
             raise problem from None
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
             raise SyncError(f"the hub cannot be reached ({type(error).__name__})", 0, permanent=False) from None
 
 
@@ -234,6 +235,11 @@ class FamilySync:
                 request["wraps"] = [{"key_ref": ref, "recipient": who, "wrapped": b64(wrapped)}
                                     for ref, who, wrapped in additions]
                 request["unwraps"] = [{"key_ref": ref, "recipient": who} for ref, who in removals]
+                # Until the hub answers, a wrap sent is a wrap the hub may hold: if the answer is lost,
+                # a later withdrawal still deletes it (rows with confirmed = 0).
+                self.db.conn.executemany("INSERT OR IGNORE INTO wraps_at_hub (key_ref, recipient, family_id, confirmed)"
+                                    " VALUES (?, ?, ?, 0)", [(ref, self._hidden(who), family_id)
+                                                             for ref, who, _wrapped in additions])
             answer = self._send(family_id, transport, "/push", request)
             refused = answer.get("refused") if isinstance(answer.get("refused"), list) else []
             temporary = [r for r in refused if isinstance(r, dict) and not r.get("permanent", True)]
@@ -243,8 +249,8 @@ class FamilySync:
                         self.db.execute("DELETE FROM wraps_at_hub WHERE key_ref = ? AND recipient = ?",
                                         [ref, self._hidden(who)])
                     for ref, who, _wrapped in additions:
-                        self.db.execute("INSERT OR IGNORE INTO wraps_at_hub (key_ref, recipient, family_id)"
-                                        " VALUES (?, ?, ?)", [ref, self._hidden(who), family_id])
+                        self.db.execute("UPDATE wraps_at_hub SET confirmed = 1 WHERE key_ref = ? AND recipient = ?",
+                                        [ref, self._hidden(who)])
                     self.db.execute("UPDATE hub_links SET cards = ? WHERE family_id = ?",
                                     [json.dumps(cards["sent"]), family_id])
                     report.wraps_added, report.wraps_deleted = len(additions), len(removals)
@@ -310,11 +316,12 @@ class FamilySync:
         for child, category in allowed:
             self._current_key(family_id, child, category)  # every child and category has a key to wrap
         known = {self._hidden(who): who for who in (family_id, *organisations)}
-        at_hub = {(ref, known[hidden]) for ref, hidden in self.db.execute(
-            "SELECT key_ref, recipient FROM wraps_at_hub WHERE family_id = ?", [family_id]).fetchall()
-            if hidden in known}
+        rows = self.db.execute("SELECT key_ref, recipient, confirmed FROM wraps_at_hub WHERE family_id = ?",
+                               [family_id]).fetchall()
+        maybe_at_hub = {(ref, known[hidden]) for ref, hidden, _confirmed in rows if hidden in known}
+        at_hub = {(ref, known[hidden]) for ref, hidden, confirmed in rows if hidden in known and confirmed}
         removals = []
-        for ref, who in sorted(at_hub):
+        for ref, who in sorted(maybe_at_hub):
             child, category = parse_key_ref(ref, family_id)
             if who not in allowed.get((child, category), {family_id}):
                 removals.append((ref, who))
@@ -387,11 +394,13 @@ class FamilySync:
             items = answer.get("envelopes")
             if not isinstance(items, list):
                 raise SyncError("the hub's pull answer is malformed", 0, permanent=False)
+            sequence = [item.get("seq") if isinstance(item, dict) else None for item in items]
+            if not all(isinstance(seq, int) and not isinstance(seq, bool) for seq in sequence) or any(
+                    later <= earlier for earlier, later in zip([cursor, *sequence], sequence)):
+                # Checked before anything is applied: the cursor must never skip a record.
+                raise SyncError("the hub's pull answer is out of order", 0, permanent=False)
             last = cursor
-            for item in items:
-                seq = item.get("seq") if isinstance(item, dict) else None
-                if not isinstance(seq, int) or seq <= last:
-                    raise SyncError("the hub's pull answer is out of order", 0, permanent=False)
+            for item, seq in zip(items, sequence):
                 try:
                     if self._apply(family_id, item, organisations):
                         report.received += 1
@@ -446,7 +455,8 @@ class FamilySync:
             self.db.execute("INSERT OR IGNORE INTO from_hub (record_id, family_id) VALUES (?, ?)",
                             [record.id, family_id])
             for who in (family_id, h.author):
-                self.db.execute("INSERT OR IGNORE INTO wraps_at_hub (key_ref, recipient, family_id) VALUES (?, ?, ?)",
+                self.db.execute("INSERT INTO wraps_at_hub (key_ref, recipient, family_id, confirmed) VALUES (?, ?, ?, 1)"
+                                " ON CONFLICT (key_ref, recipient) DO UPDATE SET confirmed = 1",
                                 [h.key_ref, self._hidden(who), family_id])
         return applied.stored_now
 

@@ -184,10 +184,12 @@ def family_0005_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
         CREATE INDEX content_keys_by_child ON content_keys (family_id, subject, category, epoch);
         -- Which recipients the hub holds a wrap of a content key for (as the hub acknowledged);
         -- the recipient as a keyed hash, since whom a family shares with is personal.
+        -- A wrap whose push got no answer counts as held for deleting, and as missing for sending.
         CREATE TABLE wraps_at_hub (
             key_ref TEXT NOT NULL,
             recipient TEXT NOT NULL,
             family_id TEXT NOT NULL,
+            confirmed INTEGER NOT NULL DEFAULT 1,  -- 0: sent, answer not (yet) received
             PRIMARY KEY (key_ref, recipient)
         );
         -- Records that arrived from the hub: never pushed back.
