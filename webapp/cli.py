@@ -221,5 +221,96 @@ def add_professional_command(config_file, organisation_id, login, name, role_tit
     click.echo(f"TOTP secret (shown once): {secret}\nAuthenticator link: {uri}")
 
 
+@main.command("hub-invite")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+@click.option("--organisation-id", required=True, help="The organisation that invites (the regisseur's).")
+def hub_invite(config_file: str | None, organisation_id: str) -> None:
+    """Hub: a one-time code for a new family to join this hub, signed with the hub's key."""
+    from sync.hub import make_invitation
+    from sync.keyring import KeyRing
+    from webapp.db import get_db
+    from webapp.records import node_key
+
+    app = _app("hub", config_file)
+    config = app.config["ONSPLAN"]
+    with app.app_context():
+        db = get_db()
+        try:
+            code = make_invitation(db, KeyRing(db, node_key()), organisation_id=organisation_id, created_by="operator",
+                                   hub_url=config.base_url, days=config.invitation_days)
+        except LookupError:
+            raise click.ClickException("No organisation with that id.") from None
+    click.echo("Give this code to the first parent; they fill it in at 'Aanmelden' on their family space:")
+    click.echo(code)
+
+
+@main.command("keys")
+@click.option("--role", type=click.Choice(["family", "hub"]), required=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+@click.option("--rotate", "rotate_owner", default=None,
+              help="Make a new key pair for this owner (an organisation id on the hub); the old one stays to open "
+                   "what was wrapped for it.")
+def keys_command(role: str, config_file: str | None, rotate_owner: str | None) -> None:
+    """Show the fingerprints of this node's key pairs (the node, and its organisations or families)."""
+    from sync.keyring import NODE, KeyRing
+    from webapp.db import get_db
+    from webapp.records import node_key
+
+    app = _app(role, config_file)
+    with app.app_context():
+        db = get_db()
+        ring = KeyRing(db, node_key())
+        if rotate_owner:
+            if role != "hub" or db.execute("SELECT 1 FROM organisations WHERE id = ?", [rotate_owner]).fetchone() is None:
+                raise click.ClickException("Only an organisation's key pair on the hub can be rotated here.")
+            click.echo(f"New key for {rotate_owner}: {ring.rotate(rotate_owner).public().fingerprint}")
+        ring.public(NODE)
+        rows = db.execute("SELECT owner, key_id, created_at, retired_at FROM key_pairs ORDER BY owner, created_at")
+        for owner, key_id, created_at, retired_at in rows.fetchall():
+            state = f"retired {retired_at[:10]}" if retired_at else "current"
+            fingerprint = " ".join(key_id[i:i + 4] for i in range(0, len(key_id), 4))
+            click.echo(f"{owner:38} {fingerprint}  {state} (made {created_at[:10]})")
+
+
+@main.command("sync-status")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+def sync_status(config_file: str | None) -> None:
+    """Family space: per family that joined a hub, when it last sent and received, and what failed.
+    Shows ids, times and counts only."""
+    from sync.status import all_families
+    from webapp.db import get_db
+
+    app = _app("family", config_file)
+    with app.app_context():
+        families = all_families(get_db())
+    if not families:
+        click.echo("No family has joined a hub.")
+    for family_id, status in families:
+        sent = status.last_sent_at.isoformat() if status.last_sent_at else "never"
+        received = status.last_received_at.isoformat() if status.last_received_at else "never"
+        line = f"{family_id}  hub {status.hub_host}  sent {sent}  received {received}  refused {status.refused}"
+        if status.waiting:
+            line += "  changes waiting"
+        if status.failures:
+            line += f"  failing x{status.failures}: {status.last_error}"
+        click.echo(line)
+
+
+@main.command("sync-now")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+def sync_now(config_file: str | None) -> None:
+    """Family space: run one sync round for every family that joined a hub, now."""
+    from sync.runner import sync_once
+    from sync.status import all_families
+    from webapp.db import get_db
+
+    app = _app("family", config_file)
+    with app.app_context():
+        families = [family_id for family_id, _status in all_families(get_db())]
+    for family_id in families:
+        sync_once(app, family_id)
+    click.echo(f"Synced {len(families)} families; see `onsplan sync-status`.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,7 +1,7 @@
 """Family space: sign in, sign out, and join with an invitation code."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,11 @@ from webapp.people.members import add_member, find_member, may_have_youth_accoun
 from webapp.records import get_store, node_key
 from webapp.render import render
 from webapp.security import limiter
+from sync.family import Transport, join_hub
+from sync.keyring import KeyRing
 from sync.record import new_record_id
+from sync.wire import INVITATION_PREFIX, SyncError
+from webapp.family.invitations import issue_invitation
 
 bp = Blueprint("auth", __name__)
 
@@ -67,6 +71,16 @@ def logout():
 def join():
     """Step 1 of joining: check the invitation code."""
     form = InvitationCodeForm()
+    raw_code = "".join((request.form.get("code") or "").split())
+    if request.method == "POST" and raw_code.startswith(INVITATION_PREFIX):
+        # A hub's invitation: a new family that joins a school's or wijkteam's hub.
+        try:
+            session[JOIN_SESSION_KEY] = _join_hub_as_new_family(raw_code)
+            return redirect(url_for("auth.join_account"), 303)
+        except SyncError as problem:
+            form.code.data = raw_code
+            form.code.errors = [_hub_code_problem(problem)]
+        return render("auth/join.html", form=form, status=422)
     if form.validate_on_submit():
         invitation = queries.open_invitation(get_db(), form.code.data)
         if invitation:
@@ -75,6 +89,35 @@ def join():
         form.code.errors.append(_("This code does not work. It may be used already or expired. "
                                   "Ask for a new invitation."))
     return render("auth/join.html", form=form, status=422 if form.errors else 200)
+
+
+def _join_hub_as_new_family(code: str) -> str:
+    """Make a new family, enrol it with the hub of the invitation, and make the first parent's
+    invitation here; returns that invitation's id. Raises SyncError (nothing is left behind)."""
+    store = get_store()
+    db = store.db
+    family_id = store.create_family()
+    try:
+        join_hub(store, KeyRing(db, store.keys), Transport, code, family_id)
+    except SyncError:
+        with transaction(db):
+            db.execute("DELETE FROM key_pairs WHERE owner = ?", [family_id])
+            db.execute("DELETE FROM families WHERE id = ?", [family_id])
+        raise
+    code, _expires = issue_invitation(db, family_id=family_id, role="parent", person_id=None,
+                                      created_by="hub-invitation", days=1)
+    return queries.open_invitation(db, code.replace("-", ""))["id"]
+
+
+def _hub_code_problem(problem: SyncError) -> str:
+    """What a parent reads when a hub's invitation does not work, in plain words."""
+    if problem.status == 0:
+        return _("We cannot reach the school or wijkteam right now. Try again later.")
+    if "damaged" in problem.reason or "not a hub invitation" in problem.reason:
+        return _("This code is not right. Check that you copied all of it.")
+    if "expired" in problem.reason or "used" in problem.reason:
+        return _("This code does not work. It may be used already or expired. Ask for a new invitation.")
+    return _("This code does not match the place it points to. Ask for a new invitation.")
 
 
 @bp.route("/aanmelden/account", methods=["GET", "POST"])

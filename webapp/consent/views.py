@@ -13,8 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sync.record import new_record_id
+from sync.status import family_sync_status
 from webapp.auth import family_required
 from webapp.consent import texts
+from webapp.consent.texts import local_time
 from webapp.consent.access import counting_decisions, domain_of
 from webapp.consent.forms import DecisionForm, PeriodForm
 from webapp.consent.period import Period
@@ -25,6 +27,7 @@ from webapp.consent.overview import (
 )
 from webapp.consent.rules import DeciderRole, InfoKind
 from webapp.consent.store import access_events, latest_decision_id, load_consent_facts, record_decision
+from webapp.db import get_db
 from webapp.errors import request_id
 from webapp.paging import page_of, requested_page
 from webapp.people.access import (
@@ -110,7 +113,8 @@ def index():
     """Start of consent: what waits for this person, and a link per child."""
     members = current_members()
     return render("consent/index.html", children=_visible_children(members), today=_today(),
-                  consent_notices=consent_notices(get_store(), current_user, _today(), members))
+                  consent_notices=consent_notices(get_store(), current_user, _today(), members),
+                  sync=family_sync_status(get_db(), current_user.family_id), local_time=local_time)
 
 
 @bp.get("/toestemming/<child_id>")

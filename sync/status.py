@@ -1,0 +1,42 @@
+"""A family's sync state in plain facts: for the family's own page and for the operator's
+``onsplan sync-status`` (ids, times and counts only; nothing personal)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    joined: bool
+    hub_host: str = ""
+    last_sent_at: datetime | None = None
+    last_received_at: datetime | None = None
+    waiting: bool = False          # a change was made and is not sent yet
+    failures: int = 0              # failed rounds in a row
+    last_error: str | None = None  # protocol reason (English, for the operator)
+    next_attempt_at: datetime | None = None
+    refused: int = 0               # envelopes one side refused
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def family_sync_status(db: sqlite_utils.Database, family_id: str) -> SyncStatus:
+    row = db.execute("SELECT hub_url, last_sent_at, last_received_at, wanted_at, failures, last_error,"
+                     " next_attempt_at FROM hub_links WHERE family_id = ?", [family_id]).fetchone()
+    if row is None:
+        return SyncStatus(joined=False)
+    refused = db.execute("SELECT COUNT(*) FROM sync_refusals WHERE family_id = ?", [family_id]).fetchone()[0]
+    return SyncStatus(joined=True, hub_host=urlsplit(row[0]).hostname or row[0], last_sent_at=_moment(row[1]),
+                      last_received_at=_moment(row[2]), waiting=row[3] is not None, failures=row[4],
+                      last_error=row[5], next_attempt_at=_moment(row[6]), refused=refused)
+
+
+def all_families(db: sqlite_utils.Database) -> list[tuple[str, SyncStatus]]:
+    return [(row[0], family_sync_status(db, row[0]))
+            for row in db.execute("SELECT family_id FROM hub_links ORDER BY enrolled_at").fetchall()]

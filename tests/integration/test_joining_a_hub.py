@@ -1,0 +1,125 @@
+"""A new family joins a hub with the invitation a regisseur made there: the family space checks
+the hub's signature, pins its key and enrols; a damaged, foreign, used or unreachable code gets
+a clear message and leaves nothing behind. The family sees its sync state in plain words."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sync.hub import make_invitation
+from sync.keyring import KeyRing
+from sync.keys import KeyPair
+from sync.wire import Invitation
+from tests.conftest import Actions, copy_of
+from tests.integration.sync_helpers import ORG, start_roles
+from tests.loopback import LoopbackServer
+from webapp.db import get_db
+
+
+@pytest.fixture
+def roles(seeded, tmp_path):
+    roles = start_roles(seeded, tmp_path)
+    yield roles
+    roles.stop()
+
+
+def _invitation(roles, hub_url=None) -> str:
+    with roles.hub.app_context():
+        db = get_db()
+        return make_invitation(db, KeyRing(db, roles.hub.extensions["onsplan.node_key"]),
+                               organisation_id=ORG["wijkteam"], created_by="karin",
+                               hub_url=hub_url or roles.server.url, days=7)
+
+
+def _families(roles) -> int:
+    return roles.family_db().execute("SELECT COUNT(*) FROM families").fetchone()[0]
+
+
+def _join(roles, code: str):
+    actions = Actions(roles.family.test_client())
+    return actions, actions.post_form("/aanmelden", code=code)
+
+
+def test_a_new_family_joins_the_hub_and_its_first_parent_makes_an_account(roles):
+    code = _invitation(roles)
+    actions, response = _join(roles, code)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/aanmelden/account")
+    account = actions.post_form("/aanmelden/account", name="Yara Bakker", login="yara",
+                                password="een lang wachtwoord voor yara", password_again="een lang wachtwoord voor yara")
+    assert account.status_code == 303
+    hub_db = roles.hub_db()
+    enrolled = {row[0] for row in hub_db.execute("SELECT family_id FROM enrolled_families").fetchall()}
+    family_db = roles.family_db()
+    links = family_db.execute("SELECT family_id, hub_url FROM hub_links").fetchall()
+    new_family = next(family_id for family_id, _url in links if family_id != roles.family_id)
+    assert new_family in enrolled
+    pinned = json.loads(family_db.execute("SELECT hub_keys FROM hub_links WHERE family_id = ?",
+                                          [new_family]).fetchone()[0])
+    assert pinned["sign"]
+    page = actions.client.get("/toestemming").get_data(as_text=True)
+    assert "Jullie plan is verbonden met 127.0.0.1" in page
+    # The code works once.
+    again, second = _join(roles, code)
+    assert second.status_code == 422
+    assert "al gebruikt of verlopen" in second.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("damage", ["cut", "foreign_hub", "other_secret"])
+def test_a_damaged_or_foreign_hub_code_is_refused_and_leaves_nothing_behind(roles, damage):
+    code = _invitation(roles)
+    if damage == "cut":
+        code = code[:-10]
+    elif damage == "foreign_hub":  # signed by a key that is not the hub's
+        invitation, _payload, _signature = Invitation.decode(code)
+        code = invitation.encode(KeyPair.generate())
+    else:  # the hub's signature, but a secret the hub never made
+        invitation, payload, signature = Invitation.decode(code)
+        data = json.loads(payload)
+        data["secret"] = "made-up"
+        forged = Invitation(data["hub"], data["key"], data["secret"], data["expires"])
+        code = forged.encode(KeyPair.generate())
+    before = _families(roles)
+    _actions, response = _join(roles, code)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert ("Deze code klopt niet" in page) or ("hoort niet bij de plek" in page)
+    assert _families(roles) == before
+    assert roles.family_db().execute("SELECT COUNT(*) FROM hub_links").fetchone()[0] == 1
+
+
+def test_a_hub_that_cannot_be_reached_gets_a_plain_message(roles, seeded, tmp_path):
+    other_hub = copy_of(seeded, "hub", tmp_path / "gone")
+    server = LoopbackServer(other_hub)
+    url = server.url
+    server.stop()
+    code = _invitation(roles, hub_url=url)
+    before = _families(roles)
+    _actions, response = _join(roles, code)
+    assert response.status_code == 422
+    assert "nu niet bereiken" in response.get_data(as_text=True)
+    assert _families(roles) == before
+
+
+def test_the_consent_page_says_when_the_plan_was_last_sent_and_received(roles):
+    client = roles.family.test_client()
+    Actions(client).login("fatima")
+    assert "Versturen naar school en hulp" in client.get("/toestemming").get_data(as_text=True)
+    roles.sync()
+    page = client.get("/toestemming").get_data(as_text=True)
+    assert "Het laatst verstuurd:" in page and "Het laatst ontvangen:" in page
+    roles.stop()  # the hub is gone: the next round fails and the family reads that it will be tried again
+    roles.family_db().execute("UPDATE hub_links SET wanted_at = '2026-01-01'")
+    with pytest.raises(Exception):
+        roles.sync()
+    page = client.get("/toestemming").get_data(as_text=True)
+    assert "Het versturen lukte de vorige keer niet" in page and "Er gaat niets verloren" in page
+
+
+def test_a_directory_not_signed_by_the_pinned_hub_key_is_refused(roles):
+    roles.sync()
+    family_db = roles.family_db()
+    family_db.execute("UPDATE hub_links SET hub_keys = ?", [json.dumps(KeyPair.generate().public().to_json())])
+    with pytest.raises(Exception, match="not signed by the hub"):
+        roles.sync()
+    assert "not signed" in family_db.execute("SELECT last_error FROM hub_links").fetchone()[0]
