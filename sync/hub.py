@@ -317,11 +317,24 @@ class NotShared(LookupError):
     """The family has not wrapped this record's key for the organisation (or withdrew it)."""
 
 
-def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, *, organisation_id: str,
-                          professional_id: str, envelope_id: str) -> Record:
-    """Open one record for a professional of an organisation, and log the read in the same step.
+@dataclass(frozen=True)
+class Reader:
+    """The signed-in professional who reads: who, of which organisation, in which role."""
 
-    Opens only through a key wrapped for that organisation; raises NotShared otherwise."""
+    professional_id: str
+    organisation_id: str
+    name: str
+    role: str
+
+
+def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: Reader,
+                          envelope_id: str) -> Record:
+    """Open one record for a professional, through a key wrapped for their organisation only, and log
+    the read in the same step: in the hub's hash-chained log, and (once per professional, child and
+    kind of information per hour) as an access event the family receives in "Wie keek mee".
+
+    Raises NotShared when the family has not wrapped the record's key for the organisation."""
+    organisation_id, professional_id = reader.organisation_id, reader.professional_id
     row = db.execute(
         "SELECT e.envelope, e.origin, w.wrapped, f.family_keys FROM envelopes e"
         " JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
@@ -346,9 +359,24 @@ def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, *, organisat
     if content_key is None:
         raise NotShared("the key wrapped for this organisation does not open")
     record = open_verified(envelope, content_key)
-    _log_read(db, professional_id=professional_id, organisation_id=organisation_id, family_id=h.family,
-              subject=h.subject, category=h.category, envelope_id=h.id)
+    with transaction(db):
+        recent = db.execute("SELECT 1 FROM read_events WHERE professional_id = ? AND family_id = ? AND subject IS ?"
+                            " AND category = ? AND at > ?", [professional_id, h.family, h.subject, h.category,
+                                                             _hour_ago()]).fetchone()
+        _log_read(db, professional_id=professional_id, organisation_id=organisation_id, family_id=h.family,
+                  subject=h.subject, category=h.category, envelope_id=h.id)
+        if recent is None and h.subject is not None and h.category in SHARED_CATEGORIES:
+            name = db.execute("SELECT name FROM organisations WHERE id = ?", [organisation_id]).fetchone()
+            write_for_family(db, ring, hlc, organisation_id=organisation_id, family_id=h.family, kind="access_event",
+                             subject=h.subject, body={
+                                 "organisation_id": organisation_id, "organisation": name[0] if name else "",
+                                 "professional": reader.name, "role": reader.role, "kind": h.category,
+                                 "basis": None, "at": utcnow()})
     return record
+
+
+def _hour_ago() -> str:
+    return (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(timespec="seconds")
 
 
 def _log_read(db: sqlite_utils.Database, **event: str | None) -> None:

@@ -2,16 +2,17 @@
 exactly the organisations it chose, a withdrawal shreds, and records made on the hub arrive."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from sync.hub import NotShared, open_for_organisation, write_for_family
+from sync.hub import NotShared, Reader, open_for_organisation, write_for_family
 from sync.keyring import KeyRing
 from sync.record import SHARED_CATEGORIES, new_record_id
 from tests.integration.sync_helpers import ORG, start_roles, what_opens
-from webapp.consent.rules import DeciderRole, InfoKind
-from webapp.consent.store import latest_decision_id, load_consent_facts, record_decision
+from tests.conftest import Actions
+from webapp.consent.rules import Basis, DeciderRole, InfoKind
+from webapp.consent.store import access_events, latest_decision_id, load_consent_facts, record_decision
 from webapp.db import get_db
 from webapp.people.members import family_members
 from webapp.plan.queries import PlanWriter, load_child_plan
@@ -143,14 +144,23 @@ def test_a_proposal_made_on_the_hub_arrives_and_the_familys_agreement_goes_back(
     with roles.hub.app_context():
         db = get_db()
         ring = KeyRing(db, roles.hub.extensions["onsplan.node_key"])
-        agreement = open_for_organisation(db, ring, organisation_id=wijkteam, professional_id="karin",
-                                          envelope_id=agreement_id)
+        karin = Reader("karin", wijkteam, "Karin Bos", "regisseur")
+        agreement = open_for_organisation(db, ring, clock(), karin, agreement_id)
         assert agreement.body["goal"] == proposal.id and agreement.author == fatima.id
+        open_for_organisation(db, ring, clock(), karin, agreement_id)  # read again: logged, one event for the family
         with pytest.raises(NotShared):
-            open_for_organisation(db, ring, organisation_id=ORG["jgz"], professional_id="mehmet",
-                                  envelope_id=agreement_id)
+            open_for_organisation(db, ring, clock(), Reader("mehmet", ORG["jgz"], "Mehmet", "jgz"), agreement_id)
     events = hub_db.execute("SELECT professional_id, organisation_id, envelope_id FROM read_events").fetchall()
-    assert events == [("karin", wijkteam, agreement_id)]
+    assert events == [("karin", wijkteam, agreement_id)] * 2
+    roles.sync()
+    client = roles.family.test_client()
+    Actions(client).login("fatima")
+    overview = client.get("/wie-keek-mee").get_data(as_text=True)
+    assert overview.count("Karin Bos") >= 1 and "regisseur" in overview
+    with roles.family.app_context():
+        reads = [e for e in access_events(get_store(), roles.family_id) if e.professional == "Karin Bos"
+                 and e.child_id == sam.id and e.at.date() >= date.today() - timedelta(days=1)]
+    assert len(reads) == 1 and reads[0].basis is Basis.CONSENT
 
 
 def test_an_organisation_cannot_change_a_familys_goal(roles):

@@ -112,11 +112,11 @@ def decision_visible(decision: StoredDecision, viewer: Viewer, child: Person, in
     return not _youth_alone(child, domain, decision.decision.decided_on)
 
 
-def event_visible(basis: Basis, organisation_id: str, viewer: Viewer, child: Person, involved: list[Involved],
+def event_visible(basis: Basis | None, organisation_id: str, viewer: Viewer, child: Person, involved: list[Involved],
                   day: date) -> bool:
     """That an organisation looked by consent where the youth decides alone would tell what the
     youth decided: only the youth sees it. Legal grounds and emergencies are shown to the family."""
-    if viewer.person_id == child.id or basis is not Basis.CONSENT:
+    if viewer.person_id == child.id or basis not in (Basis.CONSENT, None):  # None: shared by consent earlier
         return True
     return not _youth_alone(child, _domain_of_organisation(organisation_id, involved), day)
 

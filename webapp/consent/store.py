@@ -77,7 +77,7 @@ class AccessEvent:
     professional: str
     role: str
     kind: InfoKind
-    basis: Basis
+    basis: Basis | None  # None: read while sharing had already stopped here, before the hub heard it
     at: datetime
 
 
@@ -214,13 +214,25 @@ def record_access_event(
 
 
 def access_events(store: RecordStore, family_id: str) -> list[AccessEvent]:
-    """Every access event of the family, newest first."""
+    """Every access event of the family, newest first.
+
+    The hub does not know why an organisation may read (it keeps no copy of consent), so a read
+    reported by the hub carries no basis: the family space names it with the one decider, for the
+    day of the read."""
+    from webapp.consent.access import may_organisation_read
+    from webapp.consent.texts import local_day
+
     events = []
     for record in store.history(family_id, ["access_event"]):
         body = record.body
+        at, kind = datetime.fromisoformat(body["at"]), InfoKind(body["kind"])
+        if body.get("basis"):
+            basis: Basis | None = Basis(body["basis"])
+        else:
+            basis = may_organisation_read(store, family_id, body["organisation_id"], record.subject or "", kind,
+                                          local_day(at)).basis
         events.append(AccessEvent(
             id=record.id, child_id=record.subject or "", organisation_id=body["organisation_id"],
             organisation=body.get("organisation", ""), professional=body.get("professional", ""),
-            role=body.get("role", ""), kind=InfoKind(body["kind"]), basis=Basis(body["basis"]),
-            at=datetime.fromisoformat(body["at"])))
+            role=body.get("role", ""), kind=kind, basis=basis, at=at))
     return sorted(events, key=lambda e: (e.at, e.id), reverse=True)

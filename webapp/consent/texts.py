@@ -52,7 +52,9 @@ def ground_label(ground: str) -> str:
     return labels.get(ground, ground)
 
 
-def basis_label(basis: Basis) -> str:
+def basis_label(basis: Basis | None) -> str:
+    if basis is None:
+        return _("shared before you stopped sharing; the school or help had not yet heard it")
     return {Basis.CONSENT: _("consent"), Basis.LEGAL: _("legal ground"), Basis.EMERGENCY: _("emergency")}[basis]
 
 
