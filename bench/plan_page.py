@@ -227,7 +227,7 @@ def main() -> None:
     app = make_app("family", data)
     started = time.perf_counter()
     fill(app, args.families // 2)
-    seed_family(app)  # the demo family in the middle of the others
+    seed_family(app, make_app("hub", data / "hub"))  # the demo family in the middle of the others
     fill(app, args.families - args.families // 2 - 1, first=args.families // 2)
     print(f"filled {args.families} families in {time.perf_counter() - started:.0f} s "
           f"({app.config['ONSPLAN'].database_path.stat().st_size / 1e6:.0f} MB)")

@@ -15,7 +15,8 @@ from __future__ import annotations
 import base64
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -59,9 +60,19 @@ class Header:
     key_ref: str
     signer: str  # key id (fingerprint without spaces) of the key that signed
 
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in HEADER_FIELDS}
+
+    @cached_property
+    def _bytes(self) -> bytes:
+        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
     def to_bytes(self) -> bytes:
         """Canonical JSON: the exact bytes that are signed and bound to the ciphertext."""
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return self._bytes
+
+
+HEADER_FIELDS = tuple(Header.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,7 @@ class Envelope:
 
     def to_json(self) -> dict:
         b64 = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
-        return {"header": asdict(self.header), "nonce": b64(self.nonce), "ciphertext": b64(self.ciphertext),
+        return {"header": self.header.as_dict(), "nonce": b64(self.nonce), "ciphertext": b64(self.ciphertext),
                 "signature": b64(self.signature)}
 
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hpke
@@ -58,7 +59,7 @@ class PublicKeys:
         digest = hashlib.sha256(b"onsplan/v1/keys|" + self.hpke + self.sign).hexdigest()[:32]
         return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
 
-    @property
+    @cached_property
     def key_id(self) -> str:
         return self.fingerprint.replace(" ", "")
 
@@ -109,15 +110,23 @@ class KeyPair:
                    x25519.X25519PrivateKey.generate().private_bytes_raw(),
                    Ed25519PrivateKey.generate().private_bytes_raw())
 
-    def public(self) -> PublicKeys:
+    @cached_property
+    def _public(self) -> PublicKeys:
         ml = mlkem.MLKEM768PrivateKey.from_seed_bytes(self.mlkem_seed).public_key().public_bytes_raw()
         xp = x25519.X25519PrivateKey.from_private_bytes(self.x25519_private).public_key().public_bytes_raw()
         sign = Ed25519PrivateKey.from_private_bytes(self.sign_private).public_key().public_bytes(
             Encoding.Raw, PublicFormat.Raw)
         return PublicKeys(ml + xp, sign)
 
+    def public(self) -> PublicKeys:
+        return self._public
+
+    @cached_property
+    def _signing_key(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self.sign_private)
+
     def sign(self, message: bytes) -> bytes:
-        return Ed25519PrivateKey.from_private_bytes(self.sign_private).sign(message)
+        return self._signing_key.sign(message)
 
     def unwrap(self, wrapped: bytes, key_ref: str, recipient_id: str) -> bytes:
         """Open a content key wrapped for us; raises KeyProblem when it was not wrapped for this key."""
