@@ -3,10 +3,10 @@
 The family space opens every connection; the hub never calls it. One round for one family:
 
 1. refresh the hub's directory (refused unless the pinned hub key signed it);
-2. ask ``may_organisation_read`` for every child, category and organisation, and turn the answers
+2. pull what the hub made for the family, check each signature against the directory, and apply it;
+3. ask ``may_organisation_read`` for every child, category and organisation, and turn the answers
    into key wraps to add and to delete; a deletion starts a new epoch for that child and category;
-3. push the wraps and the records stored since the last push, sealed and signed by the family key;
-4. pull what the hub made for the family, check each signature against the directory, and apply it.
+4. push the wraps and the records stored since the last push, sealed and signed by the family key.
 
 State (cursors, the request counter, when sent and received, the last error) lives in
 ``hub_links``, so a restart resumes where the last round stopped.
@@ -182,8 +182,10 @@ class FamilySync:
         report = Report()
         try:
             organisations = self._refresh_directory(family_id, transport, link)
-            self._push(family_id, transport, organisations, report)
+            # Pull first: a legal basis or a withdrawal-relevant record that just arrived counts in
+            # this round's wraps, and what arriving records make the family space write goes out now.
             self._pull(family_id, transport, organisations, report)
+            self._push(family_id, transport, organisations, report)
         except SyncError as problem:
             failures = link["failures"] + 1
             self.db.execute("UPDATE hub_links SET failures = ?, last_error = ?, next_attempt_at = ? WHERE family_id = ?",
@@ -326,7 +328,8 @@ class FamilySync:
             if who not in allowed.get((child, category), {family_id}):
                 removals.append((ref, who))
         for child, category in {parse_key_ref(ref, family_id) for ref, _who in removals}:
-            self._new_epoch(family_id, child, category)  # what is written after a withdrawal: a new key
+            if category in SHARED_CATEGORIES or category == CATEGORY_CARD:
+                self._new_epoch(family_id, child, category)  # what is written after a withdrawal: a new key
         additions = []
         for ref, child, category in self.db.execute(
                 "SELECT key_ref, subject, category FROM content_keys WHERE family_id = ? ORDER BY key_ref",

@@ -18,7 +18,7 @@ from sync.clock import HybridClock
 from sync.envelope import Envelope, EnvelopeError, open_verified, seal, verify
 from sync.keyring import NODE, KeyRing
 from sync.keys import MAX_WRAP_BYTES, KeyProblem, PublicKeys, b64, unb64
-from sync.record import CATEGORY_CARD, SHARED_CATEGORIES, Record, category_of, new_record_id
+from sync.record import CATEGORIES, CATEGORY_CARD, SHARED_CATEGORIES, Record, category_of, new_record_id
 from sync.wire import MAX_BATCH, Invitation, SyncError, canonical, key_ref, parse_key_ref, request_message, \
     sign_directory
 from webapp.crypto import random_token, token_hash
@@ -171,7 +171,7 @@ def push(db: sqlite_utils.Database, caller: Caller) -> dict:
     if len(envelopes) > MAX_BATCH or len(wraps) > 20 * MAX_BATCH or len(unwraps) > 20 * MAX_BATCH:
         raise SyncError(f"at most {MAX_BATCH} envelopes per push", 413)
     organisations = {row[0] for row in db.execute("SELECT id FROM organisations").fetchall()}
-    removals = [_wrap_address(item, family_id, organisations) for item in unwraps]
+    removals = [_wrap_address(item, family_id, organisations, removal=True) for item in unwraps]
     additions = [(*_wrap_address(item, family_id, organisations), _wrapped(item)) for item in wraps]
     accepted, refused = [], []
     with transaction(db):
@@ -198,12 +198,15 @@ def push(db: sqlite_utils.Database, caller: Caller) -> dict:
     return {"accepted": accepted, "refused": refused, "wraps": len(additions), "unwraps": len(removals)}
 
 
-def _wrap_address(item: object, family_id: str, organisations: set[str]) -> tuple[str, str, str, str]:
+def _wrap_address(item: object, family_id: str, organisations: set[str],
+                  removal: bool = False) -> tuple[str, str, str, str]:
     if not isinstance(item, dict) or not {"key_ref", "recipient"} <= set(item) or not set(item) <= {
             "key_ref", "recipient", "wrapped"}:
         raise SyncError("a wrap has: key_ref, recipient (and wrapped)")
     child, category = parse_key_ref(item["key_ref"], family_id)
-    if category not in PUSHED_CATEGORIES:
+    if category not in PUSHED_CATEGORIES and not (removal and category in CATEGORIES):
+        # A family may delete any wrap of its keys (an organisation's wrap of its own access event),
+        # but only shares what consent is given for.
         raise SyncError("a wrap's key_ref names an unknown category")
     recipient = item["recipient"]
     if recipient != family_id and recipient not in organisations:

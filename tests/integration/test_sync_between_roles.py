@@ -203,3 +203,46 @@ def test_a_second_round_without_changes_sends_nothing_and_stores_nothing_twice(r
     assert again.sent > 0 and again.refused == []
     assert [hub_db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("envelopes", "key_wraps")] == counts
     assert roles.family_db().execute("SELECT COUNT(*) FROM records").fetchone()[0] == family_records
+
+
+def test_a_legal_basis_recorded_on_the_hub_opens_the_plan_after_the_next_round(roles):
+    roles.sync()
+    sam, jgz = roles.child("Sam"), ORG["jgz"]
+    assert not roles.may_read(jgz, sam.id, "plan")
+    assert not any(subject == sam.id for _i, subject, _c in what_opens(roles.hub_db(), jgz, roles.org_keys(jgz)))
+    today = roles.family.config["ONSPLAN"].today()
+    with roles.hub.app_context():
+        db = get_db()
+        write_for_family(db, KeyRing(db, roles.hub.extensions["onsplan.node_key"]), clock(), organisation_id=jgz,
+                         family_id=roles.family_id, kind="legal_basis", subject=sam.id,
+                         body={"item": None, "organisation_id": jgz, "organisation": "JGZ Regio Midden",
+                               "kind": "plan", "ground": "legal_duty", "starts_on": today.isoformat(),
+                               "ends_on": None})
+    # Waiting: the hub made the record, but nothing of Sam's plan opens for JGZ until the family space wraps it.
+    assert not any(subject == sam.id and category == "plan"
+                   for _i, subject, category in what_opens(roles.hub_db(), jgz, roles.org_keys(jgz)))
+    roles.sync()
+    assert roles.may_read(jgz, sam.id, "plan")
+    assert any(subject == sam.id and category == "plan"
+               for _i, subject, category in what_opens(roles.hub_db(), jgz, roles.org_keys(jgz)))
+
+
+def test_after_an_organisation_rotates_its_key_old_records_open_and_new_keys_go_to_the_new_key(roles):
+    roles.sync()
+    sam, school = roles.child("Sam"), ORG["school"]
+    before = what_opens(roles.hub_db(), school, roles.org_keys(school))
+    with roles.hub.app_context():
+        new_pair = KeyRing(get_db(), roles.hub.extensions["onsplan.node_key"]).rotate(school)
+    assert len(roles.org_keys(school)) == 2
+    assert what_opens(roles.hub_db(), school, roles.org_keys(school)) == before  # old wraps open with the old key
+    _withdraw(roles, sam, ORG["wijkteam"], InfoKind.PLAN)  # forces a new epoch of Sam's plan
+    roles.sync()
+    hub_db = roles.hub_db()
+    newest = hub_db.execute("SELECT key_ref FROM key_wraps WHERE recipient = ? AND subject = ? AND category = 'plan'"
+                            " ORDER BY rowid DESC LIMIT 1", [school, sam.id]).fetchone()[0]
+    wrapped = hub_db.execute("SELECT wrapped FROM key_wraps WHERE key_ref = ? AND recipient = ?",
+                             [newest, school]).fetchone()[0]
+    assert new_pair.unwrap(wrapped, newest, school)
+    old_pair = roles.org_keys(school)[1]
+    with pytest.raises(Exception):
+        old_pair.unwrap(wrapped, newest, school)
