@@ -90,7 +90,10 @@ def _register_blueprints(app: Flask, role: str) -> None:
         from webapp.auth.hub_views import bp as auth_bp
         from webapp.home.views import hub_bp as home_bp
 
+        from webapp.workplace.views import bp as workplace_bp
+
         app.register_blueprint(sync_bp)
+        app.register_blueprint(workplace_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
 

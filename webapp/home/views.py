@@ -105,5 +105,7 @@ def root():
 @hub_bp.get("/werkplek")
 @professional_required
 def workplace():
-    """The professional's start page on the hub."""
-    return render("home/workplace.html")
+    """The professional's start page on the hub: the children whose families share with my organisation."""
+    from webapp.workplace.views import caseload_page
+
+    return caseload_page()

@@ -1,0 +1,93 @@
+"""The hub's workplace shows a professional only the children whose families share with their
+organisation, reads through the one helper (every read logged), and sends proposals back."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import Actions, csrf_token
+from tests.integration.sync_helpers import ORG, start_roles
+from webapp.db import connect
+from webapp.plan.queries import load_child_plan
+from webapp.records import get_store
+
+
+def _reads(hub_app) -> int:
+    db = connect(hub_app.config["ONSPLAN"].database_path)
+    return db.execute("SELECT COUNT(*) FROM read_events").fetchone()[0]
+
+
+def _child_links(page: str) -> list[str]:
+    return re.findall(r'href="(/werkplek/kind/[^"]+)"', page)
+
+
+def test_the_regisseur_sees_the_children_whose_family_shares_with_the_wijkteam(coordinator, hub_app):
+    page = coordinator.get("/werkplek").get_data(as_text=True)
+    assert {name for name in ("Lotte", "Sam", "Noor") if f">{name}</a>" in page} == {"Lotte", "Sam", "Noor"}
+    assert "Geboren in" in page
+    assert _reads(hub_app) >= 3  # opening the cards is a read too
+
+
+def test_an_organisation_the_family_shares_nothing_with_sees_no_child_and_gets_404(outsider, coordinator):
+    page = outsider.get("/werkplek").get_data(as_text=True)
+    assert _child_links(page) == []
+    assert "Er is nog geen gezin dat iets deelt met jouw organisatie." in page
+    for link in _child_links(coordinator.get("/werkplek").get_data(as_text=True)):
+        response = outsider.get(link)
+        assert response.status_code == 404
+        assert "Sam" not in response.get_data(as_text=True) and "Lotte" not in response.get_data(as_text=True)
+
+
+def test_a_childs_page_shows_the_shared_goals_and_says_what_is_not_shared(coordinator):
+    page = coordinator.get("/werkplek").get_data(as_text=True)
+    sam = next(link for link in _child_links(page) if ">Sam</a>" in page.split(link)[1][:40])
+    child = coordinator.get(sam).get_data(as_text=True)
+    assert "Plan en doelen: gedeeld" in child
+    assert "Sam slaapt door de week vóór 23.00 uur." in child
+    assert "Reacties van de jongere: niet gedeeld" in child
+
+
+def test_the_mentor_sees_only_the_plans_the_family_shares_with_the_school(partner):
+    page = partner.get("/werkplek").get_data(as_text=True)
+    # The demo family shares the plans of all three children with the school (Fatima decided).
+    assert {name for name in ("Lotte", "Sam", "Noor") if f">{name}</a>" in page} == {"Lotte", "Sam", "Noor"}
+
+
+def test_only_a_regisseur_can_invite_a_family(coordinator, partner):
+    assert partner.get("/werkplek/uitnodigen").status_code == 403
+    page = coordinator.get("/werkplek/uitnodigen").get_data(as_text=True)
+    made = coordinator.post("/werkplek/uitnodigen", data={"csrf_token": csrf_token(page)})
+    assert made.status_code == 200
+    assert re.search(r'id="invitation-code">OP1\.[A-Za-z0-9_\-.]+<', made.get_data(as_text=True))
+
+
+@pytest.fixture
+def roles(seeded, tmp_path):
+    roles = start_roles(seeded, tmp_path)
+    yield roles
+    roles.stop()
+
+
+def test_a_goal_proposed_in_the_workplace_reaches_the_familys_plan(roles):
+    client = roles.hub.test_client()
+    assert Actions(client).professional_login(roles.hub, "karin").status_code == 303
+    sam = roles.child("Sam")
+    link = f"/werkplek/kind/{roles.family_id}/{sam.id}"
+    form = client.get(link).get_data(as_text=True)
+    client_id = re.search(r'name="client_id"[^>]*value="([^"]+)"', form).group(1)
+    empty = client.post(link, data={"csrf_token": csrf_token(form), "client_id": client_id, "life_domain": "school",
+                                    "title": ""})
+    assert empty.status_code == 422 and "Beschrijf wat er bereikt moet worden." in empty.get_data(as_text=True)
+    data = {"csrf_token": csrf_token(form), "client_id": client_id, "life_domain": "school",
+            "title": "Sam leert plannen met een weekrooster.", "strengths": "Sam houdt van overzicht."}
+    assert client.post(link, data=data).status_code == 303
+    assert client.post(link, data=data).status_code == 303  # sent twice: proposed once
+    roles.sync()
+    with roles.family.app_context():
+        plan = load_child_plan(get_store(), roles.family_id, sam.id)
+        proposed = [g for g in plan.goals if g.current.title == "Sam leert plannen met een weekrooster."]
+    assert len(proposed) == 1 and proposed[0].id == client_id
+    proposer = proposed[0].versions[0].changed_by
+    assert (proposer.side, proposer.id, proposer.name) == ("professional", ORG["wijkteam"],
+                                                          "Karin Bos (Wijkteam Oost)")

@@ -1,0 +1,1 @@
+"""The hub's workplace: what families share with the signed-in professional's organisation."""
