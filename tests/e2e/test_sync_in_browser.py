@@ -1,0 +1,82 @@
+"""End to end in Chromium with both roles as real servers: the regisseur proposes a goal in the
+hub's workplace, it arrives on the family's home as new, the parent agrees, and the regisseur
+sees the agreement on the hub."""
+from __future__ import annotations
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from sync.family import FamilySync, Transport
+from sync.keyring import KeyRing
+from tests.conftest import make_app
+from tests.e2e.conftest import Server, assert_accessible, sign_in
+from webapp.db import get_db
+from webapp.demo import DEMO_PASSWORDS, seed_family
+from webapp.records import get_meta, get_store
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    root = tmp_path_factory.mktemp("both")
+    hub_app, family_app = make_app("hub", root / "hub"), make_app("family", root / "family")
+    family_app.demo_logins = seed_family(family_app, hub_app)
+    hub, family = Server(hub_app), Server(family_app)
+    with family_app.app_context():
+        db = get_db()
+        family_id = get_meta(db, "demo_family")
+        db.execute("UPDATE hub_links SET hub_url = ? WHERE family_id = ?", [hub.url, family_id])
+
+    def sync():
+        with family_app.app_context():
+            store = get_store()
+            FamilySync(store, KeyRing(store.db, store.keys), Transport).run(family_id)
+
+    yield hub, family, sync
+    hub.stop()
+    family.stop()
+
+
+def _professional_sign_in(page, hub) -> None:
+    from webapp.demo import seed_hub
+
+    secret = next(row[3] for row in seed_hub(hub.app).hub if row[1] == "karin")
+    page.goto(hub.url + "/inloggen")
+    page.get_by_label("Gebruikersnaam").fill("karin")
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORDS["karin"])
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_label("Code uit je authenticator-app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Werkplek")
+
+
+def test_a_proposal_from_the_hub_reaches_the_family_and_their_agreement_comes_back(browser, both):
+    hub, family, sync = both
+    title = "Sam leert zijn huiswerk plannen met een weekrooster."
+    regisseur = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()
+    _professional_sign_in(regisseur, hub)
+    assert_accessible(regisseur)
+    regisseur.get_by_role("link", name="Sam", exact=True).click()
+    expect(regisseur.get_by_text("Plan en doelen: gedeeld")).to_be_visible()
+    assert_accessible(regisseur)
+    regisseur.get_by_label("Leefgebied").select_option("school")
+    regisseur.get_by_label("Wat moet er bereikt worden?").fill(title)
+    regisseur.get_by_role("button", name="Doel voorstellen").click()
+    expect(regisseur.get_by_text("Je voorstel is naar het gezin gestuurd.")).to_be_visible()
+
+    sync()
+    parent = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()
+    sign_in(parent, family, "fatima")
+    waiting = parent.locator(".compact-list li", has_text="Voorstel dat wacht op jouw akkoord:").filter(has_text=title)
+    expect(waiting).to_be_visible()
+    waiting.get_by_role("link", name=title).click()
+    expect(parent.get_by_text("Voorgesteld door Karin Bos (Wijkteam Oost).")).to_be_visible()
+    assert_accessible(parent)
+    parent.get_by_role("button", name="Ik ben akkoord met dit doel").click()
+    expect(parent.get_by_text("Je bent akkoord met deze versie.")).to_be_visible()
+
+    sync()
+    regisseur.reload()
+    goal = regisseur.locator("#goals li", has_text=title)
+    expect(goal).to_contain_text("Fatima de Vries")
+    assert_accessible(regisseur)
