@@ -40,6 +40,7 @@ i18n: install
 
 bench: install
 	$(BIN)/python bench/plan_page.py
+	$(BIN)/python bench/sync.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info onsplan-data .pytest_cache
