@@ -420,8 +420,9 @@ class FamilySync:
             if not items:
                 self.db.execute("UPDATE hub_links SET last_received_at = ? WHERE family_id = ?",
                                 [utcnow(), family_id])
-            if not answer.get("more"):
                 return
+            # After applying something, ask once more: that also tells the hub what is now received
+            # (a legal basis waits on the hub until the family space has it).
 
     def _apply(self, family_id: str, item: dict, organisations: dict[str, Organisation]) -> bool:
         envelope = Envelope.from_json(item.get("envelope"))

@@ -275,6 +275,9 @@ def pull(db: sqlite_utils.Database, caller: Caller) -> dict:
     limit = min(max(limit, 1), MAX_BATCH)
     with transaction(db):
         _take_counter(db, caller)
+        # The family asks after `after` only once everything up to it is applied and committed.
+        db.execute("UPDATE enrolled_families SET pulled_through = MAX(pulled_through, ?) WHERE family_id = ?",
+                   [min(after, _last_hub_seq(db, caller.family_id)), caller.family_id])
         rows = db.execute(
             "SELECT e.seq, e.envelope, w.wrapped FROM envelopes e LEFT JOIN key_wraps w"
             " ON w.key_ref = e.key_ref AND w.recipient = e.family_id"
@@ -285,6 +288,11 @@ def pull(db: sqlite_utils.Database, caller: Caller) -> dict:
     return {"envelopes": [{"seq": seq, "envelope": json.loads(envelope), "wrap": b64(wrapped) if wrapped else None}
                           for seq, envelope, wrapped in rows],
             "next": rows[-1][0] if rows else after, "more": more}
+
+
+def _last_hub_seq(db: sqlite_utils.Database, family_id: str) -> int:
+    return db.execute("SELECT COALESCE(MAX(seq), 0) FROM envelopes WHERE family_id = ? AND origin = 'hub'",
+                      [family_id]).fetchone()[0]
 
 
 # Records made on the hub ----------------------------------------------------------------------
@@ -405,4 +413,51 @@ def readable_envelopes(db: sqlite_utils.Database, organisation_id: str, family_i
         sql += " AND e.subject = ?"
         params.append(subject)
     return [tuple(row) for row in db.execute(sql + " ORDER BY e.clock", params).fetchall()]
+
+
+# Legal bases and emergencies ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordedBasis:
+    envelope_id: str
+    kind: str          # legal_basis or emergency_access
+    category: str      # the kind of information it opens
+    details: dict      # ground and source, or reason; dates
+    in_effect: bool    # the family space received it and wrapped the keys
+
+
+def record_basis(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, details_cipher, *, reader: "Reader",
+                 family_id: str, child_id: str, kind: str, body: dict, record_id: str) -> Record:
+    """Record a legal basis or an emergency for a child: it travels to the family space, which
+    decides and wraps the keys in its next round; until then the hub shows it as waiting."""
+    if kind not in ("legal_basis", "emergency_access"):
+        raise ValueError("not a legal basis or emergency")
+    with transaction(db):
+        record = write_for_family(db, ring, hlc, organisation_id=reader.organisation_id, family_id=family_id,
+                                  kind=kind, subject=child_id, body=body, record_id=record_id)
+        db.execute("INSERT INTO recorded_bases (envelope_id, organisation_id, family_id, subject, category, details,"
+                   " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [record.id, reader.organisation_id, family_id, child_id, body["kind"],
+                    details_cipher.encrypt(record.id, {**body, "record_kind": kind}), utcnow()])
+    return record
+
+
+def recorded_bases(db: sqlite_utils.Database, details_cipher, organisation_id: str, family_id: str,
+                   child_id: str) -> list[RecordedBasis]:
+    """What this organisation recorded for the child, newest first, with whether it is in effect yet."""
+    pulled = db.execute("SELECT pulled_through FROM enrolled_families WHERE family_id = ?", [family_id]).fetchone()
+    rows = db.execute(
+        "SELECT b.envelope_id, b.category, b.details, e.seq FROM recorded_bases b JOIN envelopes e ON e.id = b.envelope_id"
+        " WHERE b.organisation_id = ? AND b.family_id = ? AND b.subject = ? ORDER BY e.seq DESC",
+        [organisation_id, family_id, child_id]).fetchall()
+    bases = []
+    for envelope_id, category, blob, seq in rows:
+        details = details_cipher.decrypt(envelope_id, blob)
+        wrapped = db.execute(
+            "SELECT 1 FROM key_wraps WHERE recipient = ? AND family_id = ? AND subject = ? AND category = ?"
+            " AND key_ref NOT LIKE '%/r-%' LIMIT 1", [organisation_id, family_id, child_id, category]).fetchone()
+        received = pulled is not None and pulled[0] >= seq
+        bases.append(RecordedBasis(envelope_id, details["record_kind"], category, details,
+                                   received and wrapped is not None))
+    return bases
 

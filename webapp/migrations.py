@@ -228,7 +228,19 @@ def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
             organisation_id TEXT NOT NULL,
             enrolled_at TEXT NOT NULL,
             request_counter INTEGER NOT NULL DEFAULT 0,
-            last_seen_at TEXT
+            last_seen_at TEXT,
+            pulled_through INTEGER NOT NULL DEFAULT 0  -- the family has applied every hub record up to this seq
+        );
+        -- Legal bases and emergencies an organisation recorded here, so the hub can say whether
+        -- they are waiting for the family space or in effect; the details are encrypted.
+        CREATE TABLE recorded_bases (
+            envelope_id TEXT PRIMARY KEY REFERENCES envelopes(id),
+            organisation_id TEXT NOT NULL,
+            family_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            category TEXT NOT NULL,
+            details BLOB NOT NULL,
+            created_at TEXT NOT NULL
         );
         -- Envelopes as they arrived (family) or were made here (hub): the header in clear columns
         -- (ids, kinds, clocks), the body only as ciphertext inside the envelope.

@@ -91,3 +91,54 @@ def test_a_goal_proposed_in_the_workplace_reaches_the_familys_plan(roles):
     proposer = proposed[0].versions[0].changed_by
     assert (proposer.side, proposer.id, proposer.name) == ("professional", ORG["wijkteam"],
                                                           "Karin Bos (Wijkteam Oost)")
+
+
+def _noor_page(client, roles):
+    noor = roles.child("Noor")
+    link = f"/werkplek/kind/{roles.family_id}/{noor.id}"
+    return link, client.get(link).get_data(as_text=True)
+
+
+def test_a_legal_ground_waits_on_the_hub_until_the_family_space_has_it_and_then_opens(roles):
+    client = roles.hub.test_client()
+    assert Actions(client).professional_login(roles.hub, "karin").status_code == 303
+    link, page = _noor_page(client, roles)
+    assert "Reacties van de jongere: niet gedeeld" in page
+    token = csrf_token(page)
+    client_id = re.search(r'name="basis-client_id"[^>]*value="([^"]+)"', page).group(1)
+    missing = client.post(link + "/wettelijke-grond", data={
+        "basis-csrf_token": token, "basis-client_id": client_id, "basis-kind": "youth_comments",
+        "basis-ground": "court_order", "basis-source": "", "basis-starts_on": "31-02-2026"})
+    assert missing.status_code == 422
+    body = missing.get_data(as_text=True)
+    assert "Zeg waar de wettelijke grond vandaan komt." in body and "Vul een datum in" in body
+    made = client.post(link + "/wettelijke-grond", data={
+        "basis-csrf_token": token, "basis-client_id": client_id, "basis-kind": "youth_comments",
+        "basis-ground": "court_order", "basis-source": "Beschikking rechtbank Midden, 12-11-2026",
+        "basis-starts_on": "12-11-2026"})
+    assert made.status_code == 303
+    _link, page = _noor_page(client, roles)
+    assert "Wacht op de gezinsomgeving; nog niet van kracht." in page
+    assert "Reacties van de jongere: niet gedeeld" in page
+    roles.sync()
+    _link, page = _noor_page(client, roles)
+    assert "Van kracht." in page and "Beschikking rechtbank Midden" in page
+    assert "Reacties van de jongere: gedeeld" in page
+    assert roles.may_read(ORG["wijkteam"], roles.child("Noor").id, "youth_comments")
+
+
+def test_an_emergency_needs_a_written_reason(roles):
+    client = roles.hub.test_client()
+    assert Actions(client).professional_login(roles.hub, "karin").status_code == 303
+    link, page = _noor_page(client, roles)
+    response = client.post(link + "/noodsituatie", data={
+        "emergency-csrf_token": csrf_token(page), "emergency-kind": "evaluations", "emergency-reason": "  "})
+    assert response.status_code == 422
+    assert "Schrijf eerst de reden op." in response.get_data(as_text=True)
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM recorded_bases").fetchone()[0] == 0
+    reason = "Melding van school over mogelijk onveilige thuissituatie; overleg met Veilig Thuis nodig."
+    assert client.post(link + "/noodsituatie", data={
+        "emergency-csrf_token": csrf_token(page), "emergency-kind": "evaluations",
+        "emergency-reason": reason}).status_code == 303
+    roles.sync()
+    assert roles.may_read(ORG["wijkteam"], roles.child("Noor").id, "evaluations")

@@ -1,0 +1,48 @@
+"""Forms of the hub's workplace: a legal basis and a request to open information in an emergency."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from webapp.consent.store import LEGAL_GROUNDS
+from webapp.dates import DayField
+
+KIND_CHOICES = [("plan", _l("Plan and goals")), ("evaluations", _l("Evaluation answers")),
+                ("youth_comments", _l("Comments of the youth"))]
+GROUND_CHOICES = [("jeugdbescherming", _l("a child protection measure (jeugdbescherming)")),
+                  ("court_order", _l("a decision of the court")),
+                  ("legal_duty", _l("a legal duty of the organisation"))]
+assert {value for value, _label in GROUND_CHOICES} == set(LEGAL_GROUNDS)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LegalBasisForm(FlaskForm):
+    client_id = HiddenField()
+    kind = SelectField(_l("Which information"), choices=lambda: KIND_CHOICES)
+    ground = SelectField(_l("Legal ground"), choices=lambda: GROUND_CHOICES)
+    source = StringField(_l("Source"), filters=[_strip],
+                         description=_l("For example the number and date of the decision."),
+                         validators=[DataRequired(_l("Say where the legal ground comes from.")),
+                                     Length(max=300, message=_l("Use at most %(n)s characters.", n=300))])
+    starts_on = DayField(_l("From"), validators=[DataRequired(_l("Fill in a date like 31-03-2026."))])
+    ends_on = DayField(_l("Until (optional)"), validators=[Optional()])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end cannot be before the start."))
+
+
+class EmergencyForm(FlaskForm):
+    client_id = HiddenField()
+    kind = SelectField(_l("Which information"), choices=lambda: KIND_CHOICES)
+    reason = TextAreaField(_l("Why is this needed now?"), filters=[_strip],
+                           description=_l("Describe the serious concern about safety. The family sees this reason."),
+                           validators=[DataRequired(_l("Write the reason first.")),
+                                       Length(min=20, max=1000, message=_l("Write between %(min)s and %(max)s characters.",
+                                                                           min=20, max=1000))])
+    ends_on = DayField(_l("Until (optional; without a date only for today)"), validators=[Optional()])
