@@ -139,9 +139,10 @@ def join_hub(store: RecordStore, ring: KeyRing, transport_for: TransportFor, cod
                       "node": node.public().to_json(), "family_keys": family_keys.public().to_json()})
     transport.post(PREFIX + "/enrol", body, {
         HEADER_SIGNATURE: b64(node.sign(request_message("POST", PREFIX + "/enrol", family_id, body)))})
-    store.db.execute("INSERT INTO hub_links (family_id, hub_url, hub_keys, enrolled_at, wanted_at)"
-                     " VALUES (?, ?, ?, ?, ?)",
-                     [family_id, invitation.hub_url, json.dumps(hub_keys.to_json()), utcnow(), utcnow()])
+    store.db.execute("INSERT INTO hub_links (family_id, hub_url, hub_keys, enrolled_at, wanted_at, node_key_id,"
+                     " family_key_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [family_id, invitation.hub_url, json.dumps(hub_keys.to_json()), utcnow(), utcnow(),
+                      node.public().key_id, family_keys.public().key_id])
     return invitation.hub_url
 
 
@@ -183,6 +184,7 @@ class FamilySync:
         report = Report()
         try:
             organisations = self._refresh_directory(family_id, transport, link)
+            self._announce_keys(family_id, transport, link)
             # Pull first: a legal basis or a withdrawal-relevant record that just arrived counts in
             # this round's wraps, and what arriving records make the family space write goes out now.
             self._pull(family_id, transport, organisations, report)
@@ -475,16 +477,35 @@ class FamilySync:
         if first is not None and first.id != record.id and first.author != record.author:
             raise SyncError("an organisation cannot change a record it did not make; it can send a proposal")
 
+    # Key rotation -------------------------------------------------------------------------
+
+    def _announce_keys(self, family_id: str, transport: Transport, link: dict) -> None:
+        """After `onsplan keys --rotate`, tell the hub the new keys, signed with the ones it knows."""
+        node, family = self.ring.current(NODE), self.ring.current(family_id)
+        known_node, known_family = link["node_key_id"], link["family_key_id"]
+        if (known_node, known_family) == (node.public().key_id, family.public().key_id):
+            return
+        old_node = next((p for p in self.ring.all_pairs(NODE) if p.public().key_id == known_node), node)
+        old_family = next((p for p in self.ring.all_pairs(family_id) if p.public().key_id == known_family), family)
+        request: dict = {"node": node.public().to_json()}
+        if family is not old_family:
+            request["family_keys"] = family.public().to_json()
+            request["family_proof"] = b64(old_family.sign(b"onsplan/v1/family-key|"
+                                                          + canonical(family.public().to_json())))
+        self._send(family_id, transport, "/keys", request, signer=old_node)
+        self.db.execute("UPDATE hub_links SET node_key_id = ?, family_key_id = ? WHERE family_id = ?",
+                        [node.public().key_id, family.public().key_id, family_id])
+
     # Requests -----------------------------------------------------------------------------
 
-    def _send(self, family_id: str, transport: Transport, path: str, request: dict) -> dict:
+    def _send(self, family_id: str, transport: Transport, path: str, request: dict, signer=None) -> dict:
         for _attempt in range(2):
             with transaction(self.db):
                 self.db.execute("UPDATE hub_links SET request_counter = request_counter + 1 WHERE family_id = ?",
                                 [family_id])
                 counter = self._link(family_id)["request_counter"]
             body = canonical({**request, "counter": counter})
-            node = self.ring.current(NODE)
+            node = signer or self.ring.current(NODE)
             headers = {HEADER_FAMILY: family_id, HEADER_KEY: node.public().key_id,
                        HEADER_SIGNATURE: b64(node.sign(request_message("POST", PREFIX + path, family_id, body)))}
             try:

@@ -156,6 +156,37 @@ def _take_counter(db: sqlite_utils.Database, caller: Caller) -> None:
                [caller.data["counter"], utcnow(), caller.family_id])
 
 
+# Key changes -----------------------------------------------------------------------------------
+
+def change_keys(db: sqlite_utils.Database, caller: Caller) -> dict:
+    """A family space announces new keys, signed with the keys the hub knows: a new node key (the
+    request itself is signed by the old one) and a new family key (with a proof by the old family
+    key). Old family keys are kept so that envelopes signed before still verify."""
+    data = caller.data
+    if not set(data) <= {"counter", "node", "family_keys", "family_proof"}:
+        raise SyncError("a key change has only: counter, node, family_keys, family_proof")
+    node = PublicKeys.from_json(data["node"]) if "node" in data else None
+    family = PublicKeys.from_json(data["family_keys"]) if "family_keys" in data else None
+    if family is not None:
+        try:
+            caller.family_keys.verify(unb64(data.get("family_proof"), "family_proof", 64),
+                                      b"onsplan/v1/family-key|" + canonical(family.to_json()))
+        except KeyProblem:
+            raise SyncError("the new family key is not signed by the family's current key", 401) from None
+    with transaction(db):
+        _take_counter(db, caller)
+        if node is not None:
+            db.execute("UPDATE enrolled_families SET node_keys = ? WHERE family_id = ?",
+                       [json.dumps(node.to_json()), caller.family_id])
+        if family is not None and family.key_id != caller.family_keys.key_id:
+            old = json.loads(db.execute("SELECT old_family_keys FROM enrolled_families WHERE family_id = ?",
+                                        [caller.family_id]).fetchone()[0])
+            db.execute("UPDATE enrolled_families SET family_keys = ?, old_family_keys = ? WHERE family_id = ?",
+                       [json.dumps(family.to_json()), json.dumps([caller.family_keys.to_json(), *old]),
+                        caller.family_id])
+    return {"node": node.key_id if node else None, "family": family.key_id if family else None}
+
+
 # Push: what the family shares -----------------------------------------------------------------
 
 def push(db: sqlite_utils.Database, caller: Caller) -> dict:
@@ -347,7 +378,7 @@ def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridC
     Raises NotShared when the family has not wrapped the record's key for the organisation."""
     organisation_id, professional_id = reader.organisation_id, reader.professional_id
     row = db.execute(
-        "SELECT e.envelope, e.origin, w.wrapped, f.family_keys FROM envelopes e"
+        "SELECT e.envelope, e.origin, w.wrapped, f.family_keys, f.old_family_keys FROM envelopes e"
         " JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
         " JOIN enrolled_families f ON f.family_id = e.family_id WHERE e.id = ?",
         [organisation_id, envelope_id]).fetchone()
@@ -355,8 +386,12 @@ def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridC
         raise NotShared("not shared with this organisation")
     envelope = Envelope.from_json(json.loads(row[0]))
     h = envelope.header
-    signer = PublicKeys.from_json(json.loads(row[3])) if row[1] == "family" else next(
-        (k for k in ring.all_public(h.author) if k.key_id == h.signer), None)
+    if row[1] == "family":
+        candidates = [PublicKeys.from_json(json.loads(row[3])),
+                      *(PublicKeys.from_json(k) for k in json.loads(row[4]))]
+    else:
+        candidates = ring.all_public(h.author)
+    signer = next((k for k in candidates if k.key_id == h.signer), None)
     if signer is None:
         raise EnvelopeError("unknown signer")
     verify(envelope, signer)

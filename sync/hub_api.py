@@ -70,6 +70,11 @@ def push():
     return jsonify(hub.push(get_db(), _caller()))
 
 
+@bp.post("/keys")
+def keys():
+    return jsonify(hub.change_keys(get_db(), _caller()))
+
+
 @bp.post("/pull")
 def pull():
     return jsonify(hub.pull(get_db(), _caller()))

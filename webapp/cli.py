@@ -248,8 +248,8 @@ def hub_invite(config_file: str | None, organisation_id: str) -> None:
 @click.option("--role", type=click.Choice(["family", "hub"]), required=True)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False))
 @click.option("--rotate", "rotate_owner", default=None,
-              help="Make a new key pair for this owner (an organisation id on the hub); the old one stays to open "
-                   "what was wrapped for it.")
+              help="Make a new key pair for this owner: 'node', an organisation id (hub) or a family id (family "
+                   "space). The old one stays to open what was wrapped for it; hubs hear of it in the next round.")
 def keys_command(role: str, config_file: str | None, rotate_owner: str | None) -> None:
     """Show the fingerprints of this node's key pairs (the node, and its organisations or families)."""
     from sync.keyring import NODE, KeyRing
@@ -261,8 +261,12 @@ def keys_command(role: str, config_file: str | None, rotate_owner: str | None) -
         db = get_db()
         ring = KeyRing(db, node_key())
         if rotate_owner:
-            if role != "hub" or db.execute("SELECT 1 FROM organisations WHERE id = ?", [rotate_owner]).fetchone() is None:
-                raise click.ClickException("Only an organisation's key pair on the hub can be rotated here.")
+            owners = {"family": "SELECT 1 FROM families WHERE id = ?", "hub": "SELECT 1 FROM organisations WHERE id = ?"}
+            if rotate_owner == NODE and role == "hub":
+                raise click.ClickException("The hub's own key is pinned by every family space; it cannot be "
+                                           "rotated here.")
+            if rotate_owner != NODE and db.execute(owners[role], [rotate_owner]).fetchone() is None:
+                raise click.ClickException("No such owner: use 'node', an organisation id (hub) or a family id.")
             click.echo(f"New key for {rotate_owner}: {ring.rotate(rotate_owner).public().fingerprint}")
         ring.public(NODE)
         rows = db.execute("SELECT owner, key_id, created_at, retired_at FROM key_pairs ORDER BY owner, created_at")

@@ -168,7 +168,9 @@ def family_0005_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
             failures INTEGER NOT NULL DEFAULT 0,
             next_attempt_at TEXT,
             last_error TEXT,
-            cards TEXT NOT NULL DEFAULT '{}'
+            cards TEXT NOT NULL DEFAULT '{}',
+            node_key_id TEXT,    -- the node and family keys the hub knows; a rotation is announced first
+            family_key_id TEXT
         );
         -- Content keys per family, child, category and epoch (and one per record made on the hub),
         -- encrypted with the family's data key.
@@ -229,7 +231,8 @@ def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
             enrolled_at TEXT NOT NULL,
             request_counter INTEGER NOT NULL DEFAULT 0,
             last_seen_at TEXT,
-            pulled_through INTEGER NOT NULL DEFAULT 0  -- the family has applied every hub record up to this seq
+            pulled_through INTEGER NOT NULL DEFAULT 0,  -- the family has applied every hub record up to this seq
+            old_family_keys TEXT NOT NULL DEFAULT '[]'  -- rotated-out family keys: old envelopes still verify
         );
         -- Legal bases and emergencies an organisation recorded here, so the hub can say whether
         -- they are waiting for the family space or in effect; the details are encrypted.

@@ -19,12 +19,12 @@ from sync.wire import HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, canonical, ke
 from tests.integration.sync_helpers import start_roles
 from webapp.db import get_db
 
-ENDPOINTS = ("/sync/v1/push", "/sync/v1/pull", "/sync/v1/enrol")
+ENDPOINTS = ("/sync/v1/push", "/sync/v1/pull", "/sync/v1/enrol", "/sync/v1/keys")
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
                     max_leaves=12)
 FIELDS = st.sampled_from(["counter", "envelopes", "wraps", "unwraps", "after", "limit", "invitation", "family",
-                          "node", "family_keys", "header", "key_ref", "recipient", "wrapped"])
+                          "node", "family_keys", "family_proof", "header", "key_ref", "recipient", "wrapped"])
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +105,19 @@ def test_missing_wrong_and_foreign_signatures_are_refused(roles, signer):
     ):
         response = _post(roles, path, body, headers)
         assert response.status_code == status and response.get_json()["error"]
+
+
+def test_a_new_family_key_without_a_proof_by_the_current_one_is_refused(roles, signer):
+    path = "/sync/v1/keys"
+    stranger = KeyPair.generate()
+    body = signer.body({"family_keys": stranger.public().to_json(),
+                        "family_proof": b64(stranger.sign(b"onsplan/v1/family-key|"
+                                                          + canonical(stranger.public().to_json())))})
+    response = _post(roles, path, body, signer.headers(path, body))
+    assert response.status_code == 401 and "current key" in response.get_json()["error"]
+    enrolled = roles.hub_db().execute("SELECT family_keys FROM enrolled_families WHERE family_id = ?",
+                                      [roles.family_id]).fetchone()[0]
+    assert json.loads(enrolled)["sign"] == signer.family_keys.public().to_json()["sign"]
 
 
 def test_a_replayed_request_is_refused_and_changes_nothing(roles, signer):

@@ -2,6 +2,7 @@
 exactly the organisations it chose, a withdrawal shreds, and records made on the hub arrive."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -246,3 +247,45 @@ def test_after_an_organisation_rotates_its_key_old_records_open_and_new_keys_go_
     old_pair = roles.org_keys(school)[1]
     with pytest.raises(Exception):
         old_pair.unwrap(wrapped, newest, school)
+
+
+def test_after_the_family_space_rotates_its_keys_sync_goes_on_and_old_records_still_open(roles):
+    roles.sync()
+    sam, wijkteam = roles.child("Sam"), ORG["wijkteam"]
+    hub_db = roles.hub_db()
+    old_envelope = hub_db.execute("SELECT e.id FROM envelopes e JOIN key_wraps w ON w.key_ref = e.key_ref"
+                                  " AND w.recipient = ? WHERE e.origin = 'family' AND e.subject = ?"
+                                  " AND e.category = 'plan' LIMIT 1", [wijkteam, sam.id]).fetchone()[0]
+    with roles.family.app_context():
+        ring = KeyRing(get_db(), roles.family.extensions["onsplan.node_key"])
+        old_family = ring.current(roles.family_id)
+        ring.rotate("node")
+        new_family = ring.rotate(roles.family_id)
+    with roles.family.app_context():  # something to send with the new keys
+        store = get_store()
+        fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
+        PlanWriter(store, roles.family_id, {"side": "family", "id": fatima.id, "name": fatima.name}).comment(
+            sam.id, goal_id=None, text="Met de nieuwe sleutels.", by_youth=False, question=False)
+    roles.sync()
+    enrolled = roles.hub_db().execute("SELECT family_keys FROM enrolled_families WHERE family_id = ?",
+                                      [roles.family_id]).fetchone()[0]
+    assert json.loads(enrolled)["sign"] == new_family.public().to_json()["sign"]
+    newest = roles.hub_db().execute("SELECT envelope FROM envelopes WHERE origin = 'family'"
+                                    " ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    assert json.loads(newest)["header"]["signer"] == new_family.public().key_id
+    with roles.hub.app_context():
+        db = get_db()
+        hub_ring = KeyRing(db, roles.hub.extensions["onsplan.node_key"])
+        reader = Reader("karin", wijkteam, "Karin Bos", "regisseur")
+        assert open_for_organisation(db, hub_ring, clock(), reader, old_envelope).subject == sam.id
+        note = write_for_family(db, hub_ring, clock(), organisation_id=wijkteam, family_id=roles.family_id,
+                                kind="review_note", subject=sam.id,
+                                body={"goal": None, "text": "Na de nieuwe sleutel.", "by": {"side": "professional",
+                                                                                           "id": wijkteam,
+                                                                                           "name": "Karin"}})
+        wrapped = db.execute("SELECT wrapped, key_ref FROM key_wraps WHERE recipient = ? AND key_ref LIKE ?",
+                             [roles.family_id, f"%r-{note.id}"]).fetchone()
+    assert new_family.unwrap(wrapped[0], wrapped[1], roles.family_id)
+    with pytest.raises(Exception):
+        old_family.unwrap(wrapped[0], wrapped[1], roles.family_id)
+    assert roles.sync().received >= 1
