@@ -20,6 +20,24 @@ class SyncStatus:
     last_error: str | None = None  # protocol reason (English, for the operator)
     next_attempt_at: datetime | None = None
     refused: int = 0               # envelopes one side refused
+    refusals: tuple["Refusal", ...] = ()  # the most recent ones
+
+
+@dataclass(frozen=True)
+class Refusal:
+    direction: str  # push: the hub refused what the family sent; pull: the family space refused a hub record
+    reason: str     # the protocol's reason (English, for the operator)
+    at: datetime
+
+    @property
+    def kind(self) -> str:
+        """What the family is told: a professional tried to change a family record, a record was not
+        signed as it should be, or something else."""
+        if "did not make" in self.reason:
+            return "overwrite"
+        if "sign" in self.reason:
+            return "signature"
+        return "other"
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -32,9 +50,12 @@ def family_sync_status(db: sqlite_utils.Database, family_id: str) -> SyncStatus:
     if row is None:
         return SyncStatus(joined=False)
     refused = db.execute("SELECT COUNT(*) FROM sync_refusals WHERE family_id = ?", [family_id]).fetchone()[0]
+    recent = tuple(Refusal(direction, reason, datetime.fromisoformat(at)) for direction, reason, at in db.execute(
+        "SELECT direction, reason, at FROM sync_refusals WHERE family_id = ? ORDER BY at DESC LIMIT 5",
+        [family_id]).fetchall())
     return SyncStatus(joined=True, hub_host=urlsplit(row[0]).hostname or row[0], last_sent_at=_moment(row[1]),
                       last_received_at=_moment(row[2]), waiting=row[3] is not None, failures=row[4],
-                      last_error=row[5], next_attempt_at=_moment(row[6]), refused=refused)
+                      last_error=row[5], next_attempt_at=_moment(row[6]), refused=refused, refusals=recent)
 
 
 def all_families(db: sqlite_utils.Database) -> list[tuple[str, SyncStatus]]:

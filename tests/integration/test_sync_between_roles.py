@@ -188,6 +188,11 @@ def test_an_organisation_cannot_change_a_familys_goal(roles):
     assert family_db.execute("SELECT reason FROM sync_refusals WHERE record_id = ?", [forged.id]).fetchone()
     cursor = family_db.execute("SELECT pull_cursor FROM hub_links").fetchone()[0]
     assert cursor == roles.hub_db().execute("SELECT MAX(seq) FROM envelopes WHERE origin = 'hub'").fetchone()[0]
+    client = roles.family.test_client()
+    Actions(client).login("fatima")
+    page = client.get("/toestemming").get_data(as_text=True)
+    assert "Wijzigingen die niet zijn aangenomen: 1." in page
+    assert "Een professional probeerde iets te veranderen dat jullie gezin schreef." in page
 
 
 def test_a_second_round_without_changes_sends_nothing_and_stores_nothing_twice(roles):
