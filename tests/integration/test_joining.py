@@ -223,3 +223,23 @@ def test_a_birth_date_of_only_spaces_asks_for_a_date(family_app, parent, typed):
                                                 "child-birth_date": typed, "child-school_stage": "po"})
     assert response.status_code == 422
     assert "Vul een geboortedatum in, bijvoorbeeld 31-03-2014." in response.get_data(as_text=True)
+
+
+def test_someone_who_guesses_the_rest_of_a_code_waits_longer_after_each_wrong_try(family_app):
+    code = _new_family_code(family_app).replace("-", "")
+    other = _new_family_code(family_app)
+    guesses = [code[:4] + ("A" if code[4] != "A" else "B") + code[5:11] + str(n + 2) for n in range(5)]
+    guesses = [g for g in guesses if g != code]
+    attacker = Actions(family_app.test_client())
+    statuses = [attacker.post_form("/aanmelden", code=guess).status_code for guess in guesses]
+    assert statuses[:4] == [422] * 4
+    # From the fifth wrong try the code waits, also for the right code, also from another browser.
+    right = Actions(family_app.test_client()).post_form("/aanmelden", code=code)
+    assert right.status_code == 429
+    assert "Te vaak een verkeerde code geprobeerd" in right.get_data(as_text=True)
+    # Another code is not affected.
+    assert Actions(family_app.test_client()).post_form("/aanmelden", code=other).status_code == 303
+    # When the wait is over, the right code works (and the count starts again).
+    db = connect(family_app.config["ONSPLAN"].database_path)
+    db.execute("UPDATE sign_in_failures SET blocked_until = '2000-01-01T00:00:00+00:00'")
+    assert _join(family_app.test_client(), code, **ACCOUNT).status_code == 303

@@ -1,6 +1,8 @@
 """Family space: sign in, sign out, and join with an invitation code."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +19,7 @@ from sync.family import Transport, join_hub
 from sync.keyring import KeyRing
 from sync.record import new_record_id
 from sync.wire import INVITATION_PREFIX, SyncError
+from webapp.consent.texts import LOCAL_TIME_ZONE
 from webapp.family.invitations import issue_invitation
 
 bp = Blueprint("auth", __name__)
@@ -81,14 +84,27 @@ def join():
             form.code.data = raw_code
             form.code.errors = [_hub_code_problem(problem)]
         return render("auth/join.html", form=form, status=422)
+    status = 200
     if form.validate_on_submit():
-        invitation = queries.open_invitation(get_db(), form.code.data)
-        if invitation:
+        db, now = get_db(), datetime.now(timezone.utc)
+        # Wrong tries are counted per code, by its first four characters: someone who knows part of a
+        # code waits longer after each wrong guess, as with a username (webapp.auth.delays).
+        selector = node_key().lookup_hash("invitation-selector", form.code.data[:4])
+        until = queries.sign_in_wait(db, selector, now)
+        invitation = None if until else queries.open_invitation(db, form.code.data)
+        if until:
+            form.code.errors.append(_("Too many wrong tries for this code. For your safety you can try again "
+                                      "at %(time)s.", time=until.astimezone(LOCAL_TIME_ZONE).strftime("%H:%M:%S")))
+            status = 429
+        elif invitation:
+            queries.clear_sign_in_failures(db, selector)
             session[JOIN_SESSION_KEY] = invitation["id"]
             return redirect(url_for("auth.join_account"), 303)
-        form.code.errors.append(_("This code does not work. It may be used already or expired. "
-                                  "Ask for a new invitation."))
-    return render("auth/join.html", form=form, status=422 if form.errors else 200)
+        else:
+            queries.record_sign_in_failure(db, selector, now)
+            form.code.errors.append(_("This code does not work. It may be used already or expired. "
+                                      "Ask for a new invitation."))
+    return render("auth/join.html", form=form, status=status if status != 200 else (422 if form.errors else 200))
 
 
 def _join_hub_as_new_family(code: str) -> str:
