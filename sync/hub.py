@@ -425,13 +425,21 @@ def _hour_ago() -> str:
     return (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(timespec="seconds")
 
 
+READ_EVENT_FIELDS = ("professional_id", "organisation_id", "family_id", "subject", "category", "envelope_id")
+GENESIS = "0" * 64
+
+
+def _event_hash(prev: str, at: str, event: dict) -> str:
+    return hashlib.sha256(canonical({"prev": prev, "at": at, **event})).hexdigest()
+
+
 def _log_read(db: sqlite_utils.Database, **event: str | None) -> None:
     """Append a read event; each event's hash covers the previous one, so an edit or gap shows."""
     with transaction(db):
         last = db.execute("SELECT hash FROM read_events ORDER BY seq DESC LIMIT 1").fetchone()
-        prev = last[0] if last else "0" * 64
+        prev = last[0] if last else GENESIS
         at = utcnow()
-        digest = hashlib.sha256(canonical({"prev": prev, "at": at, **event})).hexdigest()
+        digest = _event_hash(prev, at, event)
         db.execute("INSERT INTO read_events (at, professional_id, organisation_id, family_id, subject, category,"
                    " envelope_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [at, event["professional_id"], event["organisation_id"], event["family_id"], event["subject"],
@@ -448,6 +456,22 @@ def readable_envelopes(db: sqlite_utils.Database, organisation_id: str, family_i
         sql += " AND e.subject = ?"
         params.append(subject)
     return [tuple(row) for row in db.execute(sql + " ORDER BY e.clock", params).fetchall()]
+
+
+def verify_read_log(db: sqlite_utils.Database) -> tuple[int, int | None]:
+    """Walk the read log from the start: (events checked, seq of the first broken link or None).
+
+    A link is broken when an event was changed (its hash no longer matches), removed or put in
+    between (its `prev` no longer is the hash before it)."""
+    prev, checked = GENESIS, 0
+    for row in db.execute(f"SELECT seq, at, prev_hash, hash, {', '.join(READ_EVENT_FIELDS)}"  # nosec B608
+                          " FROM read_events ORDER BY seq").fetchall():
+        seq, at, prev_hash, digest = row[:4]
+        event = dict(zip(READ_EVENT_FIELDS, row[4:]))
+        if prev_hash != prev or _event_hash(prev_hash, at, event) != digest:
+            return checked, seq
+        prev, checked = digest, checked + 1
+    return checked, None
 
 
 # Legal bases and emergencies ------------------------------------------------------------------

@@ -276,6 +276,22 @@ def keys_command(role: str, config_file: str | None, rotate_owner: str | None) -
             click.echo(f"{owner:38} {fingerprint}  {state} (made {created_at[:10]})")
 
 
+@main.command("audit-verify")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False))
+def audit_verify(config_file: str | None) -> None:
+    """Hub: check the hash chain of professionals' reads; names the first broken link."""
+    from sync.hub import verify_read_log
+    from webapp.db import get_db
+
+    app = _app("hub", config_file)
+    with app.app_context():
+        checked, broken = verify_read_log(get_db())
+    if broken is not None:
+        raise click.ClickException(f"The read log is broken at event {broken} (after {checked} good events): "
+                                   "an event was changed, removed or inserted.")
+    click.echo(f"The read log is whole: {checked} events checked.")
+
+
 @main.command("sync-status")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False))
 def sync_status(config_file: str | None) -> None:

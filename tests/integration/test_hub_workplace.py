@@ -142,3 +142,41 @@ def test_an_emergency_needs_a_written_reason(roles):
         "emergency-reason": reason}).status_code == 303
     roles.sync()
     assert roles.may_read(ORG["wijkteam"], roles.child("Noor").id, "evaluations")
+
+
+def test_audit_verify_finds_the_first_changed_or_removed_read(coordinator, hub_app):
+    from sync.hub import verify_read_log
+
+    coordinator.get("/werkplek")
+    for link in _child_links(coordinator.get("/werkplek").get_data(as_text=True)):
+        coordinator.get(link)
+    db = connect(hub_app.config["ONSPLAN"].database_path)
+    checked, broken = verify_read_log(db)
+    assert broken is None and checked > 10
+    seqs = [row[0] for row in db.execute("SELECT seq FROM read_events ORDER BY seq").fetchall()]
+    db.execute("UPDATE read_events SET professional_id = 'someone-else' WHERE seq = ?", [seqs[5]])
+    assert verify_read_log(db) == (5, seqs[5])
+    db.execute("UPDATE read_events SET professional_id = (SELECT professional_id FROM read_events WHERE seq = ?)"
+               " WHERE seq = ?", [seqs[4], seqs[5]])
+    assert verify_read_log(db)[1] is None
+    db.execute("DELETE FROM read_events WHERE seq = ?", [seqs[7]])
+    assert verify_read_log(db) == (7, seqs[8])
+
+
+def test_the_audit_verify_command_says_whole_or_broken(hub_app, coordinator):
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    coordinator.get("/werkplek")
+    config = hub_app.config["ONSPLAN"]
+    env = {**os.environ, "ONSPLAN_DATA_DIR": str(config.data_dir), "ONSPLAN_SECRET_KEY": secrets.token_urlsafe(40)}
+    whole = subprocess.run([sys.executable, "-m", "webapp.cli", "audit-verify"], env=env, capture_output=True,
+                           text=True)
+    assert whole.returncode == 0 and "The read log is whole" in whole.stdout
+    connect(config.database_path).execute("UPDATE read_events SET category = 'plan' WHERE seq = "
+                                          "(SELECT MIN(seq) FROM read_events)")
+    broken = subprocess.run([sys.executable, "-m", "webapp.cli", "audit-verify"], env=env, capture_output=True,
+                            text=True)
+    assert broken.returncode != 0 and "broken at event" in broken.stderr
