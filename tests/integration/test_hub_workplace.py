@@ -180,3 +180,78 @@ def test_the_audit_verify_command_says_whole_or_broken(hub_app, coordinator):
     broken = subprocess.run([sys.executable, "-m", "webapp.cli", "audit-verify"], env=env, capture_output=True,
                             text=True)
     assert broken.returncode != 0 and "broken at event" in broken.stderr
+
+
+def _karin_on(roles, first_name: str):
+    client = roles.hub.test_client()
+    assert Actions(client).professional_login(roles.hub, "karin").status_code == 303
+    child = roles.child(first_name)
+    link = f"/werkplek/kind/{roles.family_id}/{child.id}"
+    return client, link, client.get(link).get_data(as_text=True), child
+
+
+def _client_id(page: str, prefix: str) -> str:
+    return re.search(rf'name="{prefix}-client_id"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_feedback_an_afspraak_and_an_evaluation_moment_from_the_hub_reach_the_family(roles):
+    client, link, page, sam = _karin_on(roles, "Sam")
+    token = csrf_token(page)
+    goal_id = re.search(r'<option value="([0-9a-f-]{36})">Sam slaapt', page).group(1)
+    empty = client.post(link + "/terugkoppeling", data={"note-csrf_token": token, "note-client_id": _client_id(
+        page, "note"), "note-goal": goal_id, "note-text": " "})
+    assert empty.status_code == 422 and "Schrijf eerst je terugkoppeling." in empty.get_data(as_text=True)
+    assert client.post(link + "/terugkoppeling", data={
+        "note-csrf_token": token, "note-client_id": _client_id(page, "note"), "note-goal": goal_id,
+        "note-text": "Sam vertelde dat het slaapdagboek helpt."}).status_code == 303
+    assert client.post(link + "/afspraak", data={
+        "afspraak-csrf_token": token, "afspraak-client_id": _client_id(page, "afspraak"),
+        "afspraak-what": "Karin belt de huisarts over de slaapproblemen.", "afspraak-due": "31-12-2030",
+        "afspraak-goal": goal_id}).status_code == 303
+    past = client.post(link + "/evaluatiemoment", data={
+        "moment-csrf_token": token, "moment-client_id": _client_id(page, "moment"), "moment-on": "01-01-2020",
+        "moment-title": "Evaluatie"})
+    assert past.status_code == 422 and "Kies een datum vanaf vandaag." in past.get_data(as_text=True)
+    assert client.post(link + "/evaluatiemoment", data={
+        "moment-csrf_token": token, "moment-client_id": _client_id(page, "moment"), "moment-on": "15-01-2031",
+        "moment-title": "Tweede evaluatie", "moment-goals": [goal_id]}).status_code == 303
+    roles.sync()
+    with roles.family.app_context():
+        plan = load_child_plan(get_store(), roles.family_id, sam.id)
+    goal = plan.goal(goal_id)
+    assert any(c.text == "Sam vertelde dat het slaapdagboek helpt." and c.is_review_note for c in goal.comments)
+    afspraak = next(a for a in plan.afspraken if a.what == "Karin belt de huisarts over de slaapproblemen.")
+    assert afspraak.who_kind == "organisation" and afspraak.goal == goal_id and afspraak.due.year == 2030
+    moment = next(m for m in plan.moments if m.title == "Tweede evaluatie")
+    assert moment.goals == (goal_id,) and moment.on.isoformat() == "2031-01-15"
+
+
+def test_the_regisseurs_agreement_from_the_hub_makes_a_goal_agreed_in_the_family_space(roles):
+    client, link, page, lotte = _karin_on(roles, "Lotte")
+    with roles.family.app_context():
+        store = get_store()
+        from webapp.people.members import family_members
+        fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
+        from webapp.plan.queries import PlanWriter
+        goal_id = PlanWriter(store, roles.family_id, {"side": "family", "id": fatima.id, "name": fatima.name}
+                             ).propose_goal(lotte.id, life_domain="leisure", title="Lotte gaat op zwemles.",
+                                            strengths="Lotte houdt van water.", gas=None)
+        goal = load_child_plan(store, roles.family_id, lotte.id).goal(goal_id)
+        PlanWriter(store, roles.family_id, {"side": "family", "id": fatima.id, "name": fatima.name}).agree(
+            goal, role="parent", side="family", today=roles.family.config["ONSPLAN"].today(),
+            child_birth=lotte.birth_date)
+    roles.sync()
+    page = client.get(link).get_data(as_text=True)
+    assert "Lotte gaat op zwemles." in page
+    stale = client.post(f"{link}/doel/{goal_id}/akkoord", data={"csrf_token": csrf_token(page), "version": "7"})
+    assert stale.status_code == 303
+    assert client.post(f"{link}/doel/{goal_id}/akkoord", data={"csrf_token": csrf_token(page),
+                                                                "version": "1"}).status_code == 303
+    roles.sync()
+    with roles.family.app_context():
+        status = load_child_plan(get_store(), roles.family_id, lotte.id).goal(goal_id).current.status
+    assert status.value == "agreed"
+    tom = roles.hub.test_client()
+    Actions(tom).professional_login(roles.hub, "tom")
+    assert tom.post(f"{link}/doel/{goal_id}/akkoord", data={"csrf_token": csrf_token(
+        tom.get(link).get_data(as_text=True)), "version": "1"}).status_code == 403

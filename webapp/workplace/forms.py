@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.consent.store import LEGAL_GROUNDS
@@ -46,3 +46,35 @@ class EmergencyForm(FlaskForm):
                                        Length(min=20, max=1000, message=_l("Write between %(min)s and %(max)s characters.",
                                                                            min=20, max=1000))])
     ends_on = DayField(_l("Until (optional; without a date only for today)"), validators=[Optional()])
+
+
+class ReviewNoteForm(FlaskForm):
+    """Terugkoppeling to the family, about one goal or the whole plan."""
+
+    client_id = HiddenField()
+    goal = SelectField(_l("About which goal?"), validators=[Optional()])
+    text = TextAreaField(_l("Your feedback to the family"), filters=[_strip],
+                         validators=[DataRequired(_l("Write your feedback first.")),
+                                     Length(max=1000, message=_l("Use at most %(n)s characters.", n=1000))])
+
+
+class HubAfspraakForm(FlaskForm):
+    """An afspraak your organisation proposes to do."""
+
+    client_id = HiddenField()
+    what = StringField(_l("What will your organisation do?"), filters=[_strip],
+                       validators=[DataRequired(_l("Describe what will be done.")),
+                                   Length(max=300, message=_l("Use at most %(n)s characters.", n=300))])
+    due = DayField(_l("By when? (optional)"), validators=[Optional()])
+    goal = SelectField(_l("For which goal? (optional)"), validators=[Optional()])
+
+
+class MomentForm(FlaskForm):
+    """The next evaluation moment: when, what it is called, which goals it looks at."""
+
+    client_id = HiddenField()
+    on = DayField(_l("Date"), validators=[DataRequired(_l("Fill in a date like 31-03-2026."))])
+    title = StringField(_l("Name of the moment"), filters=[_strip],
+                        validators=[DataRequired(_l("Give the moment a name, for example 'Evaluation of the plan'.")),
+                                    Length(max=120, message=_l("Use at most %(n)s characters.", n=120))])
+    goals = SelectMultipleField(_l("Which goals are evaluated?"), validators=[Optional()])

@@ -20,7 +20,9 @@ from webapp.plan.forms import GoalForm
 from webapp.plan.rules import GoalStatus
 from webapp.records import clock, node_key
 from webapp.render import render
-from webapp.workplace.forms import KIND_CHOICES, EmergencyForm, LegalBasisForm
+from webapp.workplace.forms import (
+    KIND_CHOICES, EmergencyForm, HubAfspraakForm, LegalBasisForm, MomentForm, ReviewNoteForm,
+)
 from webapp.workplace.queries import caseload, card_of, shared_plan
 
 bp = Blueprint("workplace", __name__, url_prefix="/werkplek")
@@ -68,20 +70,154 @@ def child(family_id: str, child_id: str):
                                  "strengths": form.strengths.data or "", "gas": form.gas_values(), "by": by})
         flash(_("Your proposal is sent to the family. They see it the next time their plan is updated."), "success")
         return redirect(url_for("workplace.child", family_id=family_id, child_id=child_id), 303)
-    return _child_page(card, reader, form=form, status=422 if form.errors else 200)
+    return _child_page(card, reader, status=422 if form.errors else 200, form=form)
 
 
-def _child_page(card, reader: Reader, form=None, basis_form=None, emergency_form=None, status: int = 200):
+FORMS = {"form": (GoalForm, None), "basis_form": (LegalBasisForm, "basis"),
+         "emergency_form": (EmergencyForm, "emergency"), "note_form": (ReviewNoteForm, "note"),
+         "afspraak_form": (HubAfspraakForm, "afspraak"), "moment_form": (MomentForm, "moment")}
+
+
+def _forms(shared, **given) -> dict:
+    """Every form of the child page; the one that was sent keeps its data and errors."""
+    forms = {}
+    for name, (form_class, prefix) in FORMS.items():
+        form = given.get(name) or (form_class(prefix=prefix) if prefix else form_class())
+        if not form.client_id.data:
+            form.client_id.data = new_record_id()
+        forms[name] = form
+    _goal_choices(forms, shared)
+    return forms
+
+
+def _goal_choices(forms: dict, shared) -> None:
+    goals = [(g.id, g.current.title) for g in shared.plan.goals] if shared.plan else []
+    if "note_form" in forms:
+        forms["note_form"].goal.choices = [("", _("The whole plan"))] + goals
+    if "afspraak_form" in forms:
+        forms["afspraak_form"].goal.choices = [("", _("No goal in particular"))] + goals
+    if "moment_form" in forms:
+        forms["moment_form"].goals.choices = goals
+
+
+def _child_page(card, reader: Reader, status: int = 200, **given):
     db = get_db()
-    forms = {"form": form or GoalForm(), "basis_form": basis_form or LegalBasisForm(prefix="basis"),
-             "emergency_form": emergency_form or EmergencyForm(prefix="emergency")}
-    for each in forms.values():
-        if not each.client_id.data:
-            each.client_id.data = new_record_id()
     shared = shared_plan(db, _ring(), clock(), reader, card.family_id, card.child_id)
     bases = recorded_bases(db, _details_cipher(), reader.organisation_id, card.family_id, card.child_id)
-    return render("workplace/child.html", card=card, shared=shared, labels=labels, bases=bases,
-                  kind_labels=dict(KIND_CHOICES), ground_label=texts.ground_label, **forms, status=status)
+    in_effect = {b.category: ("legal" if b.kind == "legal_basis" else "emergency") for b in bases if b.in_effect}
+    return render("workplace/child.html", card=card, shared=shared, labels=labels, bases=bases, basis_of=in_effect,
+                  regisseur=is_regisseur(reader), kind_labels=dict(KIND_CHOICES), ground_label=texts.ground_label,
+                  **_forms(shared, **given), status=status)
+
+
+def _send_to_family(card, reader: Reader, kind: str, record_id: str, body: dict) -> None:
+    """Make a record for the family (once per form: the form's client id is the record id)."""
+    record_id = record_id if _is_uuid(record_id) else new_record_id()
+    if get_db().execute("SELECT 1 FROM envelopes WHERE id = ?", [record_id]).fetchone() is None:
+        write_for_family(get_db(), _ring(), clock(), organisation_id=reader.organisation_id,
+                         family_id=card.family_id, kind=kind, subject=card.child_id, record_id=record_id,
+                         body={**body, "item": record_id} if kind in ("agreement_item", "evaluation_moment")
+                         else body)
+
+
+def _by(reader: Reader) -> dict:
+    return {"side": "professional", "id": reader.organisation_id,
+            "name": f"{reader.name} ({current_user.organisation_name})"}
+
+
+def _back(card, anchor: str):
+    return redirect(url_for("workplace.child", family_id=card.family_id, child_id=card.child_id, _anchor=anchor), 303)
+
+
+def _posted_form(name: str, card, reader: Reader):
+    form_class, prefix = FORMS[name]
+    form = form_class(prefix=prefix)
+    _goal_choices({name: form}, shared_plan(get_db(), _ring(), clock(), reader, card.family_id, card.child_id))
+    return form
+
+
+@bp.post("/kind/<family_id>/<child_id>/terugkoppeling")
+@professional_required
+def review_note(family_id: str, child_id: str):
+    """Terugkoppeling to the family about a goal or the whole plan."""
+    reader = current_reader()
+    card = _visible_card(family_id, child_id, reader)
+    form = _posted_form("note_form", card, reader)
+    if not form.validate_on_submit():
+        return _child_page(card, reader, status=422, note_form=form)
+    _send_to_family(card, reader, "review_note", form.client_id.data,
+                    {"goal": form.goal.data or None, "text": form.text.data, "by": _by(reader)})
+    flash(_("Your feedback is sent to the family."), "success")
+    return _back(card, "feedback")
+
+
+@bp.post("/kind/<family_id>/<child_id>/afspraak")
+@professional_required
+def afspraak(family_id: str, child_id: str):
+    """An afspraak your organisation proposes to do."""
+    reader = current_reader()
+    card = _visible_card(family_id, child_id, reader)
+    form = _posted_form("afspraak_form", card, reader)
+    today = current_app.config["ONSPLAN"].today()
+    valid = form.validate_on_submit()
+    if valid and form.due.data and form.due.data < today:
+        form.due.errors = [_("Choose a date from today on.")]
+        valid = False
+    if not valid:
+        return _child_page(card, reader, status=422, afspraak_form=form)
+    _send_to_family(card, reader, "agreement_item", form.client_id.data, {
+        "goal": form.goal.data or None, "what": form.what.data, "status": "open", "by": _by(reader),
+        "due": form.due.data.isoformat() if form.due.data else None,
+        "who": {"kind": "organisation", "id": reader.organisation_id,
+                "label": f"{current_user.organisation_name} ({reader.role})"}})
+    flash(_("The afspraak is sent to the family."), "success")
+    return _back(card, "afspraak")
+
+
+@bp.post("/kind/<family_id>/<child_id>/evaluatiemoment")
+@professional_required
+def moment(family_id: str, child_id: str):
+    """Plan the next evaluation moment."""
+    reader = current_reader()
+    card = _visible_card(family_id, child_id, reader)
+    form = _posted_form("moment_form", card, reader)
+    today = current_app.config["ONSPLAN"].today()
+    valid = form.validate_on_submit()
+    if valid and form.on.data < today:
+        form.on.errors = [_("Choose a date from today on.")]
+        valid = False
+    if not valid:
+        return _child_page(card, reader, status=422, moment_form=form)
+    _send_to_family(card, reader, "evaluation_moment", form.client_id.data, {
+        "date": form.on.data.isoformat(), "title": form.title.data, "goals": list(form.goals.data or []),
+        "participants": [_by(reader)["name"]]})
+    flash(_("The evaluation moment is sent to the family."), "success")
+    return _back(card, "moment")
+
+
+@bp.post("/kind/<family_id>/<child_id>/doel/<goal_id>/akkoord")
+@professional_required
+def agree(family_id: str, child_id: str, goal_id: str):
+    """The regisseur agrees with the current version of a goal, on the regisseur's side."""
+    reader = current_reader()
+    if not is_regisseur(reader):
+        abort(403)
+    card = _visible_card(family_id, child_id, reader)
+    shared = shared_plan(get_db(), _ring(), clock(), reader, family_id, child_id)
+    goal = shared.plan.goal(goal_id) if shared.plan else None
+    if goal is None:
+        abort(404)
+    version = request.form.get("version", "")
+    if version != str(goal.current.version):
+        flash(_("The goal was changed meanwhile. Look at the new version first."), "error")
+        return _back(card, f"goal-{goal_id}")
+    agreement_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"onsplan:regisseur:{goal_id}:{version}:{reader.organisation_id}"))
+    _send_to_family(card, reader, "goal_agreement", agreement_id, {
+        "goal": goal_id, "version": goal.current.version, "side": "regisseur", "role": None,
+        "person_id": reader.organisation_id, "name": _by(reader)["name"],
+        "agreed_on": current_app.config["ONSPLAN"].today().isoformat()})
+    flash(_("Your agreement is sent to the family."), "success")
+    return _back(card, f"goal-{goal_id}")
 
 
 def _details_cipher():
@@ -103,7 +239,7 @@ def legal_basis(family_id: str, child_id: str):
     card = _visible_card(family_id, child_id, reader)
     form = LegalBasisForm(prefix="basis")
     if not form.validate_on_submit():
-        return _child_page(card, reader, basis_form=form, status=422)
+        return _child_page(card, reader, status=422, basis_form=form)
     record_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
     if get_db().execute("SELECT 1 FROM envelopes WHERE id = ?", [record_id]).fetchone() is None:
         record_basis(get_db(), _ring(), clock(), _details_cipher(), reader=reader, family_id=family_id,
@@ -131,7 +267,7 @@ def emergency(family_id: str, child_id: str):
         form.ends_on.errors = [_("The end cannot be before today.")]
         valid = False
     if not valid:
-        return _child_page(card, reader, emergency_form=form, status=422)
+        return _child_page(card, reader, status=422, emergency_form=form)
     record_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
     if get_db().execute("SELECT 1 FROM envelopes WHERE id = ?", [record_id]).fetchone() is None:
         record_basis(get_db(), _ring(), clock(), _details_cipher(), reader=reader, family_id=family_id,
