@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 from waitress.server import create_server  # noqa: E402
 
 from sync import hub as hub_side  # noqa: E402
-from sync.envelope import Envelope, seal  # noqa: E402
+from sync.envelope import seal  # noqa: E402
 from sync.family import FamilySync, InProcessTransport, Transport, join_hub  # noqa: E402
 from sync.keyring import NODE, KeyRing  # noqa: E402
 from sync.keys import KeyPair  # noqa: E402
@@ -45,7 +45,7 @@ from webapp.db import get_db, transaction  # noqa: E402
 from webapp.demo import ORGANISATIONS, seed_hub  # noqa: E402
 from webapp.people.members import add_member  # noqa: E402
 from webapp.plan.queries import PlanWriter  # noqa: E402
-from webapp.records import clock, get_store, node_key  # noqa: E402
+from webapp.records import get_store, node_key  # noqa: E402
 
 WIJKTEAM, SCHOOL = ORGANISATIONS[0][0], ORGANISATIONS[1][0]
 TEXT = ("We hebben afgesproken dat Sam elke ochtend om zeven uur opstaat en dat mentor Tom op vrijdag belt. "

@@ -14,7 +14,8 @@ from sync.keys import KeyProblem
 from tests.conftest import copy_of
 from tests.loopback import LoopbackServer
 from webapp.consent.access import may_organisation_read
-from webapp.consent.rules import InfoKind
+from webapp.consent.rules import DeciderRole, InfoKind
+from webapp.consent.store import latest_decision_id, load_consent_facts, record_decision
 from webapp.db import connect, get_db
 from webapp.demo import ORGANISATIONS
 from webapp.people.members import family_members
@@ -104,3 +105,17 @@ def _unwrap(pairs, wrapped: bytes, key_ref: str, org_id: str) -> bytes | None:
         except KeyProblem:
             continue
     return None
+
+
+def withdraw(roles, child, org_id, kind: InfoKind, person_first_name="Fatima", role=DeciderRole.PARENT):
+    """Someone takes back a yes: a decision based on their current one, as the consent form makes it."""
+    person = roles.child(person_first_name) if role is DeciderRole.YOUTH else None
+    with roles.family.app_context():
+        store = get_store()
+        decider = person or next(p for p in family_members(store, roles.family_id)
+                                 if p.name.startswith(person_first_name))
+        facts = load_consent_facts(store, roles.family_id)
+        record_decision(store, family_id=roles.family_id, child_id=child.id, organisation_id=org_id,
+                        organisation="", kind=kind, person_id=decider.id, role=role, granted=False,
+                        decided_on=roles.family.config["ONSPLAN"].today(),
+                        based_on=latest_decision_id(facts, child.id, org_id, kind, decider.id))

@@ -10,10 +10,10 @@ import pytest
 from sync.hub import NotShared, Reader, open_for_organisation, write_for_family
 from sync.keyring import KeyRing
 from sync.record import SHARED_CATEGORIES, new_record_id
-from tests.integration.sync_helpers import ORG, start_roles, what_opens
+from tests.integration.sync_helpers import ORG, start_roles, what_opens, withdraw
 from tests.conftest import Actions
-from webapp.consent.rules import Basis, DeciderRole, InfoKind
-from webapp.consent.store import access_events, latest_decision_id, load_consent_facts, record_decision
+from webapp.consent.rules import Basis, InfoKind
+from webapp.consent.store import access_events
 from webapp.db import get_db
 from webapp.people.members import family_members
 from webapp.plan.queries import PlanWriter, load_child_plan
@@ -25,19 +25,6 @@ def roles(seeded, tmp_path):
     roles = start_roles(seeded, tmp_path)
     yield roles
     roles.stop()
-
-
-def _withdraw(roles, child, org_id, kind: InfoKind, person_first_name="Fatima", role=DeciderRole.PARENT):
-    person = roles.child(person_first_name) if role is DeciderRole.YOUTH else None
-    with roles.family.app_context():
-        store = get_store()
-        decider = person or next(p for p in family_members(store, roles.family_id)
-                                 if p.name.startswith(person_first_name))
-        facts = load_consent_facts(store, roles.family_id)
-        record_decision(store, family_id=roles.family_id, child_id=child.id, organisation_id=org_id,
-                        organisation="", kind=kind, person_id=decider.id, role=role, granted=False,
-                        decided_on=roles.family.config["ONSPLAN"].today(),
-                        based_on=latest_decision_id(facts, child.id, org_id, kind, decider.id))
 
 
 def test_each_organisation_opens_exactly_what_the_family_space_allows_it(roles):
@@ -79,7 +66,7 @@ def test_a_withdrawal_deletes_the_wraps_within_one_round_and_leaves_nothing_in_t
         [school, sam.id]).fetchall()]
     assert deleted
 
-    _withdraw(roles, sam, school, InfoKind.PLAN)
+    withdraw(roles, sam, school, InfoKind.PLAN)
     assert not roles.may_read(school, sam.id, "plan")
     report = roles.sync()
     assert report.wraps_deleted >= len(deleted)
@@ -241,7 +228,7 @@ def test_after_an_organisation_rotates_its_key_old_records_open_and_new_keys_go_
         new_pair = KeyRing(get_db(), roles.hub.extensions["onsplan.node_key"]).rotate(school)
     assert len(roles.org_keys(school)) == 2
     assert what_opens(roles.hub_db(), school, roles.org_keys(school)) == before  # old wraps open with the old key
-    _withdraw(roles, sam, ORG["wijkteam"], InfoKind.PLAN)  # forces a new epoch of Sam's plan
+    withdraw(roles, sam, ORG["wijkteam"], InfoKind.PLAN)  # forces a new epoch of Sam's plan
     roles.sync()
     hub_db = roles.hub_db()
     newest = hub_db.execute("SELECT key_ref FROM key_wraps WHERE recipient = ? AND subject = ? AND category = 'plan'"
