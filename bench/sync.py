@@ -35,9 +35,9 @@ from sync import hub as hub_side  # noqa: E402
 from sync.envelope import seal  # noqa: E402
 from sync.family import FamilySync, InProcessTransport, Transport, join_hub  # noqa: E402
 from sync.keyring import NODE, KeyRing  # noqa: E402
-from sync.keys import KeyPair  # noqa: E402
+from sync.keys import KeyPair, b64  # noqa: E402
 from sync.record import Record, new_record_id  # noqa: E402
-from sync.wire import canonical, key_ref  # noqa: E402
+from sync.wire import canonical, key_ref, request_message  # noqa: E402
 from tests.conftest import make_app  # noqa: E402
 from webapp.consent.rules import DeciderRole, InfoKind  # noqa: E402
 from webapp.consent.store import record_decision  # noqa: E402
@@ -144,10 +144,9 @@ def ingest(envelopes: int) -> tuple[float, float]:
         db = get_db()
         started = time.perf_counter()
         for body in requests:
-            from sync.wire import request_message
             signature = node.sign(request_message("POST", "/sync/v1/push", family_id, body))
             caller = hub_side.authenticate(db, "POST", "/sync/v1/push", body, family_id, node.public().key_id,
-                                           __import__("base64").b64encode(signature).decode())
+                                           b64(signature))
             answer = hub_side.push(db, caller)
             assert not answer["refused"], answer["refused"][:1]
         protocol = time.perf_counter() - started
