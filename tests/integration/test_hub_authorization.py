@@ -25,7 +25,7 @@ NO_FAMILY_DATA = {"static", "language.switch", "pwa.manifest", "pwa.service_work
                   "auth.login", "auth.second_factor", "auth.logout", "home.root", "workplace.invite"}
 SIGNED_SYNC = {"sync_hub.hub_keys", "sync_hub.directory", "sync_hub.enrol", "sync_hub.push", "sync_hub.keys",
                "sync_hub.pull"}
-KNOWN_ARGUMENTS = {"family_id", "child_id", "goal_id"}
+KNOWN_ARGUMENTS = {"family_id", "child_id", "goal_id", "moment_id"}
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +35,14 @@ def world(seeded, tmp_path_factory):
     withdraw(roles, roles.child("Sam"), ORG["school"], InfoKind.PLAN)
     roles.sync()
     children = {name: roles.child(name) for name in CHILDREN}
-    titles = {}
+    titles, ids = {}, {}
     with roles.family.app_context():
         for name, child in children.items():
             plan = load_child_plan(get_store(), roles.family_id, child.id)
             titles[name] = [g.current.title for g in plan.goals]
+            none = "00000000-0000-4000-8000-000000000000"  # Noor has no evaluation moment yet
+            ids[name] = {"goal_id": plan.goals[0].id if plan.goals else none,
+                         "moment_id": plan.moments[0].id if plan.moments else none}
     allowed = {(login, name): {c for c in SHARED_CATEGORIES if roles.may_read(org, child.id, c)}
                for login, org in PERSONAS.items() for name, child in children.items()}
     clients = {}
@@ -47,6 +50,7 @@ def world(seeded, tmp_path_factory):
         client = roles.hub.test_client()
         assert Actions(client).professional_login(roles.hub, login).status_code == 303
         clients[login] = client
+    roles.ids = ids
     yield roles, children, titles, allowed, clients
     roles.stop()
 
@@ -58,9 +62,12 @@ def _routes(app):
     return rules
 
 
-def _url(rule, roles, child, goal_id) -> str:
-    return rule.rule.replace("<family_id>", roles.family_id).replace("<child_id>", child.id).replace(
-        "<goal_id>", goal_id)
+def _url(rule, roles, name, child) -> str:
+    """The route filled in with real ids of this child (its first goal and first evaluation moment)."""
+    url = rule.rule.replace("<family_id>", roles.family_id).replace("<child_id>", child.id)
+    for argument, value in roles.ids[name].items():
+        url = url.replace(f"<{argument}>", value)
+    return url
 
 
 def test_the_states_this_test_walks_are_the_ones_it_claims(world):
@@ -80,7 +87,7 @@ def test_every_route_refuses_or_hides_what_the_organisation_may_not_read(world):
         for login, client in clients.items():
             for name, child in children.items():
                 may = allowed[(login, name)]
-                url = _url(rule, roles, child, "00000000-0000-4000-8000-000000000000")
+                url = _url(rule, roles, name, child)
                 if "GET" in rule.methods:
                     response = client.get(url)
                     body = response.get_data(as_text=True)
@@ -89,6 +96,8 @@ def test_every_route_refuses_or_hides_what_the_organisation_may_not_read(world):
                     if "plan" not in may:
                         leaked = [t for t in titles[name] if t in body]
                         assert not leaked, (login, name, rule.rule, leaked)
+                    if "evaluations" not in may:
+                        assert "Antwoorden van" not in body, (login, name, rule.rule)
                     if rule.endpoint == "home.workplace":
                         assert (f">{name}</a>" in body) == bool(may), (login, name)
                 if "POST" in rule.methods and "<child_id>" in rule.rule and not may:
@@ -103,7 +112,7 @@ def test_without_signing_in_every_route_sends_to_the_sign_in_page(world):
     roles, children, _titles, _allowed, _clients = world
     anonymous = roles.hub.test_client()
     for rule in _routes(roles.hub):
-        url = _url(rule, roles, children["Sam"], "00000000-0000-4000-8000-000000000000")
+        url = _url(rule, roles, "Sam", children["Sam"])
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = anonymous.open(url, method=method)
             assert response.status_code in (302, 303, 400), (method, rule.rule, response.status_code)

@@ -255,3 +255,52 @@ def test_the_regisseurs_agreement_from_the_hub_makes_a_goal_agreed_in_the_family
     Actions(tom).professional_login(roles.hub, "tom")
     assert tom.post(f"{link}/doel/{goal_id}/akkoord", data={"csrf_token": csrf_token(
         tom.get(link).get_data(as_text=True)), "version": "1"}).status_code == 403
+
+
+def test_an_evaluation_moment_on_the_hub_shows_shared_answers_and_the_review_reaches_the_family(roles):
+    from tests.integration.sync_helpers import withdraw  # noqa: F401  (same helpers as the sync tests)
+    from webapp.consent.rules import DeciderRole, InfoKind
+    from webapp.consent.store import latest_decision_id, load_consent_facts, record_decision
+
+    client, link, page, sam = _karin_on(roles, "Sam")
+    moment_link = re.search(r'href="(/werkplek/kind/[^"]+/evaluatie/[^"]+)">[^<]*Tussenevaluatie', page).group(1)
+    moment = client.get(moment_link).get_data(as_text=True)
+    assert "Het gezin deelt de antwoorden bij evaluaties niet met jouw organisatie: niet gedeeld." in moment
+    # Sam (14) agrees too: from now on the wijkteam may read his evaluation answers.
+    with roles.family.app_context():
+        store = get_store()
+        facts = load_consent_facts(store, roles.family_id)
+        record_decision(store, family_id=roles.family_id, child_id=sam.id, organisation_id=ORG["wijkteam"],
+                        organisation="Wijkteam Oost", kind=InfoKind.EVALUATIONS, person_id=sam.id,
+                        role=DeciderRole.YOUTH, granted=True, decided_on=roles.family.config["ONSPLAN"].today(),
+                        based_on=latest_decision_id(facts, sam.id, ORG["wijkteam"], InfoKind.EVALUATIONS, sam.id))
+    roles.sync()
+    moment = client.get(moment_link).get_data(as_text=True)
+    assert "Antwoorden van Fatima de Vries" in moment and "Antwoorden van Sam" in moment
+    assert "<svg" in moment  # progress over time
+    goal_id = re.search(r'id="goal-([0-9a-f-]{36})"[^>]*>\s*<h3[^>]*>Sam slaapt', moment).group(1)
+    prefix = f"review-{goal_id[:8]}"
+    form = {f"{prefix}-csrf_token": csrf_token(moment), f"{prefix}-client_id": _client_id(moment, prefix),
+            f"{prefix}-goal": goal_id, f"{prefix}-outcome": "reached"}
+    empty = client.post(f"{moment_link}/doel/{goal_id}", data={**form, f"{prefix}-text": ""})
+    assert empty.status_code == 422 and "Schrijf op wat jullie hebben afgesproken." in empty.get_data(as_text=True)
+    assert client.post(f"{moment_link}/doel/{goal_id}", data={
+        **form, f"{prefix}-text": "Sam slaapt nu bijna elke avond op tijd."}).status_code == 303
+    tom = roles.hub.test_client()
+    Actions(tom).professional_login(roles.hub, "tom")
+    tom_page = tom.get(moment_link).get_data(as_text=True)
+    assert "Dit moment afsluiten" not in tom_page
+    assert tom.post(moment_link + "/afsluiten", data={"csrf_token": csrf_token(tom_page)}).status_code == 403
+    assert client.post(moment_link + "/afsluiten", data={"csrf_token": csrf_token(moment), "closing": "y"}
+                       ).status_code == 303
+    roles.sync()
+    with roles.family.app_context():
+        plan = load_child_plan(get_store(), roles.family_id, sam.id)
+    closed = next(m for m in plan.moments if m.title == "Tussenevaluatie")
+    assert closed.closed and closed.closing
+    review = next(c for c in plan.goal(goal_id).comments if c.outcome)
+    assert (review.outcome, review.text) == ("reached", "Sam slaapt nu bijna elke avond op tijd.")
+    family = roles.family.test_client()
+    Actions(family).login("fatima")
+    goal_page = family.get(f"/kind/{sam.id}/doel/{goal_id}").get_data(as_text=True)
+    assert "Uitkomst van de evaluatie: Bereikt" in goal_page

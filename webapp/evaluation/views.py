@@ -63,11 +63,12 @@ def results(child_id):
     progress = goal_progress(answered, registry(), titles)
     sent = sent_moments(get_store(), current_user.family_id, child.id, current_user.person_id)
     return render("evaluation/results.html", child=child, plan=plan, rho=RHO, sent=sent,
-                  charts=[(p, _chart(p), texts.trend_sentence(trend(p))) for p in progress],
+                  charts=[(p, progress_chart(p), texts.trend_sentence(trend(p))) for p in progress],
                   scores=t_scores(answered, registry(), titles))
 
 
-def _chart(progress: GoalProgress):
+def progress_chart(progress: GoalProgress):
+    """The chart of one goal's progress (also on the hub's evaluation page)."""
     index = {day: i for i, day in enumerate(progress.dates)}
     values = [o.value for o in progress.options]
     return line_chart([format_date(day, "d MMM") for day in progress.dates], values,

@@ -41,3 +41,8 @@ GAS_LEVEL_LABELS = {
 }
 
 MISSING_LABELS = {"parent": _l("a parent"), "youth": _l("the youth"), "regisseur": _l("the regisseur")}
+
+# The outcome of the joint review of a goal at an evaluation moment.
+REVIEW_OUTCOME_LABELS = {"continue": _l("Continue"), "adjust": _l("Adjust"), "reached": _l("Reached"),
+                         "stop": _l("Stop")}
+

@@ -13,6 +13,7 @@ from sync.record import Record, current_versions, order_key
 from webapp.consent.rules import DeciderRole
 from webapp.plan.rules import Agreement, GoalStatus, LIFE_DOMAINS
 
+REVIEW_OUTCOMES = ("continue", "adjust", "reached", "stop")
 GOAL_KINDS = ("goal", "goal_agreement", "comment", "review_note", "agreement_item", "evaluation_moment")
 AFSPRAAK_STATUSES = ("open", "done", "cancelled")
 
@@ -64,6 +65,7 @@ class Comment:
     by_youth: bool
     is_question: bool
     is_review_note: bool
+    outcome: str | None = None  # a review at an evaluation moment: continue, adjust, reached or stop
 
 
 @dataclass
@@ -159,6 +161,8 @@ def _comment(record: Record) -> Comment:
         record_id=record.id, clock=record.clock, goal=body.get("goal"), text=body["text"],
         author=Proposer.from_body(body.get("by")), by_youth=bool(body.get("by_youth")),
         is_question=bool(body.get("question")), is_review_note=record.kind == "review_note",
+        outcome=body.get("outcome") if record.kind == "review_note" and body.get("outcome") in REVIEW_OUTCOMES
+        else None,
     )
 
 

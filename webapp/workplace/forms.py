@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.consent.store import LEGAL_GROUNDS
@@ -78,3 +78,22 @@ class MomentForm(FlaskForm):
                         validators=[DataRequired(_l("Give the moment a name, for example 'Evaluation of the plan'.")),
                                     Length(max=120, message=_l("Use at most %(n)s characters.", n=120))])
     goals = SelectMultipleField(_l("Which goals are evaluated?"), validators=[Optional()])
+
+
+OUTCOME_CHOICES = [("continue", _l("Continue")), ("adjust", _l("Adjust")), ("reached", _l("Reached")),
+                   ("stop", _l("Stop"))]
+
+
+class GoalReviewForm(FlaskForm):
+    """The joint review of one goal at an evaluation moment."""
+
+    client_id = HiddenField()
+    goal = HiddenField()
+    outcome = SelectField(_l("Outcome"), choices=lambda: OUTCOME_CHOICES)
+    text = TextAreaField(_l("What did you agree together?"), filters=[_strip],
+                         validators=[DataRequired(_l("Write down what you agreed.")),
+                                     Length(max=1000, message=_l("Use at most %(n)s characters.", n=1000))])
+
+
+class CloseMomentForm(FlaskForm):
+    closing = BooleanField(_l("This was the closing evaluation of the help"))

@@ -2,7 +2,7 @@
 that opens what is wrapped for their organisation and logs each read)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -10,8 +10,8 @@ from sync.clock import HybridClock
 from sync.hub import NotShared, Reader, open_for_organisation
 from sync.keyring import KeyRing
 from sync.record import SHARED_CATEGORIES
-from webapp.plan.model import ChildPlan, fold_child_plan
-from webapp.plan.model import GOAL_KINDS
+from webapp.evaluation.responses import Response, fold_responses
+from webapp.plan.model import GOAL_KINDS, ChildPlan, fold_child_plan
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ def card_of(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: 
 class SharedPlan:
     plan: ChildPlan | None            # None: the plan is not shared with this organisation
     shared: dict[str, bool]           # per category: does the organisation hold anything of it
+    moment_authors: dict[str, str] = field(default_factory=dict)  # moment id -> who made it
 
 
 def shared_plan(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: Reader, family_id: str,
@@ -73,4 +74,26 @@ def shared_plan(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, read
                 records.append(open_for_organisation(db, ring, hlc, reader, envelope_id))
             except NotShared:
                 continue
-    return SharedPlan(fold_child_plan(child_id, records), shared)
+    made_by: dict[str, str] = {}
+    for r in sorted((r for r in records if r.kind == "evaluation_moment"), key=lambda r: (r.clock, r.author)):
+        made_by.setdefault(r.item, r.author)  # the author of the first version made the moment
+    return SharedPlan(fold_child_plan(child_id, records), shared, made_by)
+
+
+def shared_responses(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: Reader, family_id: str,
+                     child_id: str) -> list[Response] | None:
+    """The child's evaluation answers as far as they are wrapped for the reader's organisation (None:
+    evaluation answers are not shared); each record opened is a read."""
+    rows = db.execute(
+        "SELECT e.id FROM envelopes e JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
+        " WHERE e.family_id = ? AND e.subject = ? AND e.category = 'evaluations' ORDER BY e.clock",
+        [reader.organisation_id, family_id, child_id]).fetchall()
+    if not rows:
+        return None
+    records = []
+    for (envelope_id,) in rows:
+        try:
+            records.append(open_for_organisation(db, ring, hlc, reader, envelope_id))
+        except NotShared:
+            continue
+    return fold_responses(child_id, records)

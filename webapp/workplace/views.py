@@ -20,10 +20,16 @@ from webapp.plan.forms import GoalForm
 from webapp.plan.rules import GoalStatus
 from webapp.records import clock, node_key
 from webapp.render import render
+from webapp.evaluation import texts as evaluation_texts
+from webapp.evaluation.access import registry
+from webapp.evaluation.questionnaires import UnknownQuestionnaire, goals_in_scope
+from webapp.evaluation.results import Answered, asked_in, goal_progress, trend
+from webapp.evaluation.views import progress_chart
 from webapp.workplace.forms import (
-    KIND_CHOICES, EmergencyForm, HubAfspraakForm, LegalBasisForm, MomentForm, ReviewNoteForm,
+    KIND_CHOICES, CloseMomentForm, EmergencyForm, GoalReviewForm, HubAfspraakForm, LegalBasisForm, MomentForm,
+    ReviewNoteForm,
 )
-from webapp.workplace.queries import caseload, card_of, shared_plan
+from webapp.workplace.queries import caseload, card_of, shared_plan, shared_responses
 
 bp = Blueprint("workplace", __name__, url_prefix="/werkplek")
 
@@ -304,3 +310,99 @@ def invite():
                                created_by=reader.professional_id, hub_url=config.base_url,
                                days=config.invitation_days)
     return render("workplace/invite.html", code=code, days=current_app.config["ONSPLAN"].invitation_days)
+
+
+# -- an evaluation moment -------------------------------------------------------------------------
+
+def _moment_page(card, reader: Reader, moment_id: str, status: int = 200, review_forms: dict | None = None):
+    db = get_db()
+    shared = shared_plan(db, _ring(), clock(), reader, card.family_id, card.child_id)
+    moment = next((m for m in shared.plan.moments if m.id == moment_id), None) if shared.plan else None
+    if moment is None:
+        abort(404)
+    goals = goals_in_scope(shared.plan, moment)
+    responses = shared_responses(db, _ring(), clock(), reader, card.family_id, card.child_id)
+    answers, charts = [], []
+    if responses is not None:
+        dates = {m.id: m.on for m in shared.plan.moments}
+        for response in responses:
+            version = response.submitted
+            if version is None:
+                continue
+            name = evaluation_texts.respondent_name(version.respondent, version.author_name, card.first_name)
+            if response.moment == moment.id:
+                try:
+                    asked = asked_in(version, registry())
+                except UnknownQuestionnaire:
+                    asked = None
+                answers.append((name, version, asked))
+        answered = [Answered(r.submitted, evaluation_texts.respondent_name(
+            r.submitted.respondent, r.submitted.author_name, card.first_name), dates[r.moment])
+            for r in responses if r.submitted is not None and r.moment in dates]
+        titles = {g.id: g.current.title for g in shared.plan.goals}
+        charts = [(p, progress_chart(p), evaluation_texts.trend_sentence(trend(p)))
+                  for p in goal_progress(answered, registry(), titles) if p.goal_id in {g.id for g in goals}]
+    review_forms = review_forms or {}
+    forms = {}
+    for goal in goals:
+        form = review_forms.get(goal.id) or GoalReviewForm(prefix=f"review-{goal.id[:8]}")
+        form.goal.data = goal.id
+        if not form.client_id.data:
+            form.client_id.data = new_record_id()
+        forms[goal.id] = form
+    reviews = {goal.id: [c for c in shared.plan.goal(goal.id).comments if c.outcome]
+               for goal in goals if shared.plan.goal(goal.id)}
+    return render("workplace/moment.html", card=card, moment=moment, goals=goals, answers=answers, texts=evaluation_texts,
+                  evaluations_shared=responses is not None, charts=charts, forms=forms, reviews=reviews,
+                  may_close=shared.moment_authors.get(moment.id) == reader.organisation_id,
+                  close_form=CloseMomentForm(), outcome_labels=labels.REVIEW_OUTCOME_LABELS, status=status)
+
+
+@bp.get("/kind/<family_id>/<child_id>/evaluatie/<moment_id>")
+@professional_required
+def evaluation_moment(family_id: str, child_id: str, moment_id: str):
+    """An evaluation moment: the goals in scope, the answers (where shared), progress, and the joint review."""
+    reader = current_reader()
+    return _moment_page(_visible_card(family_id, child_id, reader), reader, moment_id)
+
+
+@bp.post("/kind/<family_id>/<child_id>/evaluatie/<moment_id>/doel/<goal_id>")
+@professional_required
+def review_goal(family_id: str, child_id: str, moment_id: str, goal_id: str):
+    """Record the joint review of one goal: continue, adjust, reached or stop, with what was agreed."""
+    reader = current_reader()
+    card = _visible_card(family_id, child_id, reader)
+    form = GoalReviewForm(prefix=f"review-{goal_id[:8]}")
+    if not form.validate_on_submit() or form.goal.data != goal_id:
+        return _moment_page(card, reader, moment_id, status=422, review_forms={goal_id: form})
+    _send_to_family(card, reader, "review_note", form.client_id.data, {
+        "goal": goal_id, "text": form.text.data, "outcome": form.outcome.data, "moment": moment_id,
+        "by": _by(reader)})
+    flash(_("The review of this goal is sent to the family. They can agree or react in their plan."), "success")
+    return redirect(url_for("workplace.evaluation_moment", family_id=family_id, child_id=child_id,
+                            moment_id=moment_id, _anchor=f"goal-{goal_id}"), 303)
+
+
+@bp.post("/kind/<family_id>/<child_id>/evaluatie/<moment_id>/afsluiten")
+@professional_required
+def close_moment(family_id: str, child_id: str, moment_id: str):
+    """Close a moment your organisation made (no more answers), and say whether it was the closing evaluation."""
+    reader = current_reader()
+    card = _visible_card(family_id, child_id, reader)
+    shared = shared_plan(get_db(), _ring(), clock(), reader, family_id, child_id)
+    moment = next((m for m in shared.plan.moments if m.id == moment_id), None) if shared.plan else None
+    if moment is None:
+        abort(404)
+    if shared.moment_authors.get(moment_id) != reader.organisation_id:
+        abort(403)  # the family space accepts a new version only from whoever made the moment
+    form = CloseMomentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    write_for_family(get_db(), _ring(), clock(), organisation_id=reader.organisation_id, family_id=family_id,
+                     kind="evaluation_moment", subject=child_id, body={
+                         "item": moment.id, "date": moment.on.isoformat(), "title": moment.title,
+                         "goals": list(moment.goals), "participants": list(moment.participants), "closed": True,
+                         "closing": bool(form.closing.data) or moment.closing})
+    flash(_("The moment is closed. The family sees that no more answers can be given."), "success")
+    return redirect(url_for("workplace.evaluation_moment", family_id=family_id, child_id=child_id,
+                            moment_id=moment_id), 303)
