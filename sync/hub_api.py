@@ -2,9 +2,10 @@
 reason; a family space is known only by the signature on its requests, never by a cookie."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from sync import hub
+from sync.cache import HubCache
 from sync.keyring import NODE, KeyRing
 from sync.keys import KeyProblem
 from sync.wire import HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, MAX_REQUEST_BYTES, PREFIX, SyncError
@@ -14,6 +15,11 @@ from webapp.security import csrf
 
 bp = Blueprint("sync_hub", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)  # signed requests, no cookies: cross-site request forgery does not apply
+
+
+def hub_cache() -> HubCache:
+    """This process's cache of unwrapped keys and checked signatures (see sync.cache)."""
+    return current_app.extensions.setdefault("onsplan.hub_cache", HubCache())
 
 
 def ring() -> KeyRing:
@@ -67,7 +73,7 @@ def enrol():
 
 @bp.post("/push")
 def push():
-    return jsonify(hub.push(get_db(), _caller()))
+    return jsonify(hub.push(get_db(), _caller(), hub_cache()))
 
 
 @bp.post("/keys")

@@ -20,6 +20,11 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def utcnow_precise() -> str:
+    """A UTC timestamp to the microsecond, for ordering events that happen within one second."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
 def make_private(path: Path) -> None:
     """The data folder 0700 and the database with its -wal and -shm files 0600, whatever the umask
     (SQLite gives -wal and -shm the permissions of the database file)."""

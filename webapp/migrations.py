@@ -263,6 +263,15 @@ def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
         );
         CREATE INDEX envelopes_for_pull ON envelopes (family_id, origin, seq);
         CREATE INDEX envelopes_by_child ON envelopes (family_id, subject, category, clock);
+        CREATE INDEX envelopes_by_key ON envelopes (key_ref);
+        -- When a professional last opened a child's page: what is new since then (ids and times only).
+        CREATE TABLE workplace_visits (
+            professional_id TEXT NOT NULL,
+            family_id TEXT NOT NULL,
+            child_id TEXT NOT NULL,
+            visited_at TEXT NOT NULL,
+            PRIMARY KEY (professional_id, family_id, child_id)
+        );
         -- The only way an organisation reads: a content key wrapped for it. Deleted on withdrawal.
         CREATE TABLE key_wraps (
             key_ref TEXT NOT NULL,

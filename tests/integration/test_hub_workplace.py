@@ -304,3 +304,52 @@ def test_an_evaluation_moment_on_the_hub_shows_shared_answers_and_the_review_rea
     Actions(family).login("fatima")
     goal_page = family.get(f"/kind/{sam.id}/doel/{goal_id}").get_data(as_text=True)
     assert "Uitkomst van de evaluatie: Bereikt" in goal_page
+
+
+def test_the_caseload_searches_by_first_name_and_counts_what_is_new_since_the_last_visit(roles):
+    client, link, _page, sam = _karin_on(roles, "Sam")  # opening Sam's page is a visit
+    found = client.get("/werkplek?zoek=SA").get_data(as_text=True)
+    assert ">Sam</a>" in found and ">Lotte</a>" not in found and ">Noor</a>" not in found
+    assert "Er is geen kind met een voornaam zoals" in client.get("/werkplek?zoek=xyz").get_data(as_text=True)
+    assert "Nieuw sinds je vorige bezoek" not in client.get("/werkplek?zoek=Sam").get_data(as_text=True)
+    with roles.family.app_context():
+        store = get_store()
+        from webapp.people.members import family_members
+        from webapp.plan.queries import PlanWriter
+        fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
+        writer = PlanWriter(store, roles.family_id, {"side": "family", "id": fatima.id, "name": fatima.name})
+        for text in ("Sam sliep goed deze week.", "De huisarts belt terug."):
+            writer.comment(sam.id, goal_id=None, text=text, by_youth=False, question=False)
+    roles.sync()
+    assert "Nieuw sinds je vorige bezoek: 2" in client.get("/werkplek?zoek=Sam").get_data(as_text=True)
+    client.get(link)
+    assert "Nieuw sinds je vorige bezoek" not in client.get("/werkplek?zoek=Sam").get_data(as_text=True)
+
+
+def test_a_cached_key_leaves_memory_and_stops_working_when_the_wrap_is_deleted(roles):
+    from sync.cache import HubCache
+    from sync.hub import NotShared, Reader, open_for_organisation
+    from sync.keyring import KeyRing
+    from tests.integration.sync_helpers import withdraw
+    from webapp.consent.rules import InfoKind
+    from webapp.db import get_db
+    from webapp.records import clock
+
+    roles.sync()
+    sam, school = roles.child("Sam"), ORG["school"]
+    envelope_id, key_ref = roles.hub_db().execute(
+        "SELECT e.id, e.key_ref FROM envelopes e JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
+        " WHERE e.subject = ? AND e.category = 'plan' LIMIT 1", [school, sam.id]).fetchone()
+    cache = HubCache()
+    roles.hub.extensions["onsplan.hub_cache"] = cache  # the cache the hub's push endpoint uses
+    tom = Reader("tom", school, "Tom Jansen", "mentor")
+    with roles.hub.app_context():
+        ring = KeyRing(get_db(), roles.hub.extensions["onsplan.node_key"])
+        assert open_for_organisation(get_db(), ring, clock(), tom, envelope_id, cache).subject == sam.id
+    assert any(entry[0] == school and entry[1] == key_ref for entry in cache._keys)
+    withdraw(roles, sam, school, InfoKind.PLAN)
+    roles.sync()
+    assert not any(entry[0] == school and entry[1] == key_ref for entry in cache._keys)
+    with roles.hub.app_context():
+        with pytest.raises(NotShared):
+            open_for_organisation(get_db(), ring, clock(), tom, envelope_id, cache)

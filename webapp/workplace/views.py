@@ -29,7 +29,7 @@ from webapp.workplace.forms import (
     KIND_CHOICES, CloseMomentForm, EmergencyForm, GoalReviewForm, HubAfspraakForm, LegalBasisForm, MomentForm,
     ReviewNoteForm,
 )
-from webapp.workplace.queries import caseload, card_of, shared_plan, shared_responses
+from webapp.workplace.queries import Hub, caseload, card_of, mark_visited, shared_plan, shared_responses
 
 bp = Blueprint("workplace", __name__, url_prefix="/werkplek")
 
@@ -39,6 +39,13 @@ def current_reader() -> Reader:
     row = queries.professional_by_id(get_db(), current_user.account_id)
     profile = node_key().field_cipher("professional").decrypt(row["id"], row["profile"])
     return Reader(row["id"], row["organisation_id"], profile["name"], profile["role_title"])
+
+
+def _hub() -> Hub:
+    """The request's view of the hub for workplace queries (with this process's key cache)."""
+    from sync.hub_api import hub_cache
+
+    return Hub(get_db(), _ring(), clock(), hub_cache())
 
 
 def _ring() -> KeyRing:
@@ -51,7 +58,8 @@ def is_regisseur(reader: Reader) -> bool:
 
 def caseload_page():
     reader = current_reader()
-    return render("workplace/caseload.html", cards=caseload(get_db(), _ring(), clock(), reader),
+    search = request.args.get("zoek", "")[:100]
+    return render("workplace/caseload.html", cards=caseload(_hub(), reader, search), search=search,
                   regisseur=is_regisseur(reader))
 
 
@@ -60,7 +68,7 @@ def caseload_page():
 def child(family_id: str, child_id: str):
     """A child's plan as far as the family shares it with my organisation, and a form to propose a goal."""
     db, reader = get_db(), current_reader()
-    card = card_of(db, _ring(), clock(), reader, family_id, child_id)
+    card = card_of(_hub(), reader, family_id, child_id)
     if card is None:
         abort(404)  # not shared with this organisation: nothing to show, not even that the child exists
     form = GoalForm()
@@ -108,7 +116,8 @@ def _goal_choices(forms: dict, shared) -> None:
 
 def _child_page(card, reader: Reader, status: int = 200, **given):
     db = get_db()
-    shared = shared_plan(db, _ring(), clock(), reader, card.family_id, card.child_id)
+    shared = shared_plan(_hub(), reader, card.family_id, card.child_id)
+    mark_visited(_hub(), reader, card.family_id, card.child_id)
     bases = recorded_bases(db, _details_cipher(), reader.organisation_id, card.family_id, card.child_id)
     in_effect = {b.category: ("legal" if b.kind == "legal_basis" else "emergency") for b in bases if b.in_effect}
     return render("workplace/child.html", card=card, shared=shared, labels=labels, bases=bases, basis_of=in_effect,
@@ -138,7 +147,7 @@ def _back(card, anchor: str):
 def _posted_form(name: str, card, reader: Reader):
     form_class, prefix = FORMS[name]
     form = form_class(prefix=prefix)
-    _goal_choices({name: form}, shared_plan(get_db(), _ring(), clock(), reader, card.family_id, card.child_id))
+    _goal_choices({name: form}, shared_plan(_hub(), reader, card.family_id, card.child_id))
     return form
 
 
@@ -209,7 +218,7 @@ def agree(family_id: str, child_id: str, goal_id: str):
     if not is_regisseur(reader):
         abort(403)
     card = _visible_card(family_id, child_id, reader)
-    shared = shared_plan(get_db(), _ring(), clock(), reader, family_id, child_id)
+    shared = shared_plan(_hub(), reader, family_id, child_id)
     goal = shared.plan.goal(goal_id) if shared.plan else None
     if goal is None:
         abort(404)
@@ -231,7 +240,7 @@ def _details_cipher():
 
 
 def _visible_card(family_id: str, child_id: str, reader: Reader):
-    card = card_of(get_db(), _ring(), clock(), reader, family_id, child_id)
+    card = card_of(_hub(), reader, family_id, child_id)
     if card is None:
         abort(404)
     return card
@@ -315,13 +324,12 @@ def invite():
 # -- an evaluation moment -------------------------------------------------------------------------
 
 def _moment_page(card, reader: Reader, moment_id: str, status: int = 200, review_forms: dict | None = None):
-    db = get_db()
-    shared = shared_plan(db, _ring(), clock(), reader, card.family_id, card.child_id)
+    shared = shared_plan(_hub(), reader, card.family_id, card.child_id)
     moment = next((m for m in shared.plan.moments if m.id == moment_id), None) if shared.plan else None
     if moment is None:
         abort(404)
     goals = goals_in_scope(shared.plan, moment)
-    responses = shared_responses(db, _ring(), clock(), reader, card.family_id, card.child_id)
+    responses = shared_responses(_hub(), reader, card.family_id, card.child_id)
     answers, charts = [], []
     if responses is not None:
         dates = {m.id: m.on for m in shared.plan.moments}
@@ -388,8 +396,8 @@ def review_goal(family_id: str, child_id: str, moment_id: str, goal_id: str):
 def close_moment(family_id: str, child_id: str, moment_id: str):
     """Close a moment your organisation made (no more answers), and say whether it was the closing evaluation."""
     reader = current_reader()
-    card = _visible_card(family_id, child_id, reader)
-    shared = shared_plan(get_db(), _ring(), clock(), reader, family_id, child_id)
+    _visible_card(family_id, child_id, reader)
+    shared = shared_plan(_hub(), reader, family_id, child_id)
     moment = next((m for m in shared.plan.moments if m.id == moment_id), None) if shared.plan else None
     if moment is None:
         abort(404)

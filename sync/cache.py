@@ -1,0 +1,56 @@
+"""What the hub keeps in memory to serve a professional quickly: content keys it unwrapped for an
+organisation and envelopes whose signature it checked.
+
+A cached key is used only while the organisation's wrap is still in the database (every read
+joins on ``key_wraps``, so a deleted wrap makes the record unreadable at once, in every process),
+and only for the very same wrap (the entry is keyed by a digest of the wrapped bytes). A push that
+deletes wraps also drops their keys from this process's memory straight away.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+MAX_KEYS = 50_000
+MAX_VERIFIED = 200_000
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()[:16]
+
+
+class HubCache:
+    def __init__(self) -> None:
+        self._keys: OrderedDict[tuple[str, str, bytes], bytes] = OrderedDict()
+        self._verified: OrderedDict[tuple[str, bytes], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, organisation_id: str, key_ref: str, wrapped: bytes) -> bytes | None:
+        with self._lock:
+            return self._keys.get((organisation_id, key_ref, digest(wrapped)))
+
+    def keep_key(self, organisation_id: str, key_ref: str, wrapped: bytes, content_key: bytes) -> None:
+        with self._lock:
+            self._keys[(organisation_id, key_ref, digest(wrapped))] = content_key
+            while len(self._keys) > MAX_KEYS:
+                self._keys.popitem(last=False)
+
+    def forget(self, organisation_id: str, key_ref: str) -> None:
+        """A wrap was deleted (a withdrawal): its key leaves memory now."""
+        with self._lock:
+            for entry in [e for e in self._keys if e[0] == organisation_id and e[1] == key_ref]:
+                del self._keys[entry]
+
+    def verified(self, envelope_id: str, envelope_bytes: bytes) -> bool:
+        with self._lock:
+            return (envelope_id, digest(envelope_bytes)) in self._verified
+
+    def keep_verified(self, envelope_id: str, envelope_bytes: bytes) -> None:
+        with self._lock:
+            self._verified[(envelope_id, digest(envelope_bytes))] = None
+            while len(self._verified) > MAX_VERIFIED:
+                self._verified.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._keys)
