@@ -1,10 +1,13 @@
 """What the hub keeps in memory to serve a professional quickly: content keys it unwrapped for an
-organisation and envelopes whose signature it checked.
+organisation, envelopes whose signature it checked, and records it opened with such a key.
 
 A cached key is used only while the organisation's wrap is still in the database (every read
 joins on ``key_wraps``, so a deleted wrap makes the record unreadable at once, in every process),
-and only for the very same wrap (the entry is keyed by a digest of the wrapped bytes). A push that
-deletes wraps also drops their keys from this process's memory straight away.
+and only for the very same wrap (the entry is keyed by a digest of the wrapped bytes); an opened record only for
+the very same envelope, read through a wrap that is still there. A push that deletes wraps also drops
+their keys and the records opened with them from this process's memory straight away. Whoever can
+read this process's memory could use the cached keys anyway, so keeping the opened records as well
+does not widen what an attacker of the running hub gets.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from collections import OrderedDict
 
 MAX_KEYS = 50_000
 MAX_VERIFIED = 200_000
+MAX_RECORDS = 20_000
 
 
 def digest(data: bytes) -> bytes:
@@ -24,6 +28,7 @@ class HubCache:
     def __init__(self) -> None:
         self._keys: OrderedDict[tuple[str, str, bytes], bytes] = OrderedDict()
         self._verified: OrderedDict[tuple[str, bytes], None] = OrderedDict()
+        self._records: OrderedDict[tuple[str, str, bytes], tuple[str, object]] = OrderedDict()
         self._lock = threading.Lock()
 
     def key(self, organisation_id: str, key_ref: str, wrapped: bytes) -> bytes | None:
@@ -37,10 +42,25 @@ class HubCache:
                 self._keys.popitem(last=False)
 
     def forget(self, organisation_id: str, key_ref: str) -> None:
-        """A wrap was deleted (a withdrawal): its key leaves memory now."""
+        """A wrap was deleted (a withdrawal): its key, and what was opened with it, leave memory now."""
         with self._lock:
             for entry in [e for e in self._keys if e[0] == organisation_id and e[1] == key_ref]:
                 del self._keys[entry]
+            for entry in [e for e, (ref, _record) in self._records.items() if e[0] == organisation_id
+                          and ref == key_ref]:
+                del self._records[entry]
+
+    def record(self, organisation_id: str, envelope_id: str, envelope_bytes: bytes):
+        with self._lock:
+            held = self._records.get((organisation_id, envelope_id, digest(envelope_bytes)))
+            return held[1] if held else None
+
+    def keep_record(self, organisation_id: str, envelope_id: str, envelope_bytes: bytes, key_ref: str,
+                    record) -> None:
+        with self._lock:
+            self._records[(organisation_id, envelope_id, digest(envelope_bytes))] = (key_ref, record)
+            while len(self._records) > MAX_RECORDS:
+                self._records.popitem(last=False)
 
     def verified(self, envelope_id: str, envelope_bytes: bytes) -> bool:
         with self._lock:

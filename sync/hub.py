@@ -406,6 +406,10 @@ def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: Hy
             f" WHERE e.id IN ({', '.join('?' for _ in chunk)})", [organisation_id, *chunk]).fetchall()  # nosec B608
     opened: dict[str, Record] = {}
     for envelope_id, raw, origin, wrapped, family_keys, old_family_keys in rows:
+        held = cache.record(organisation_id, envelope_id, raw) if cache is not None else None
+        if held is not None:  # opened before through this organisation's wrap, which is still there
+            opened[envelope_id] = held
+            continue
         envelope = Envelope.from_json(json.loads(raw))
         h = envelope.header
         if cache is None or not cache.verified(envelope_id, raw):
@@ -433,6 +437,8 @@ def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: Hy
             if cache is not None:
                 cache.keep_key(organisation_id, h.key_ref, wrapped, content_key)
         opened[envelope_id] = open_verified(envelope, content_key)
+        if cache is not None:
+            cache.keep_record(organisation_id, envelope_id, raw, h.key_ref, opened[envelope_id])
     if opened:
         _log_reads(db, ring, hlc, reader, list(opened.values()))
     return opened

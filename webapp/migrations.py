@@ -296,6 +296,7 @@ def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL
         );
+        CREATE INDEX read_events_by_reader ON read_events (professional_id, family_id, subject, category, at);
         """
     )
 

@@ -39,10 +39,12 @@ class Hub:
         return open_many_for_organisation(self.db, self.ring, self.hlc, reader, envelope_ids, self.cache)
 
 
+# Starts from the organisation's own wraps (CROSS JOIN keeps that order), so the cost grows with
+# what is shared with the organisation, not with the number of children on the hub.
 _LATEST_CARDS = (
-    "SELECT e.id, e.family_id, e.subject FROM envelopes e JOIN key_wraps w"
-    " ON w.key_ref = e.key_ref AND w.recipient = ?"
-    " WHERE e.category = 'card' AND e.seq = (SELECT MAX(seq) FROM envelopes c"
+    "SELECT e.id, e.family_id, e.subject FROM key_wraps w CROSS JOIN envelopes e"
+    " ON e.key_ref = w.key_ref WHERE w.recipient = ? AND w.category = 'card'"
+    " AND e.seq = (SELECT MAX(seq) FROM envelopes c"
     " WHERE c.family_id = e.family_id AND c.subject = e.subject AND c.category = 'card')")
 
 
@@ -71,7 +73,7 @@ def caseload(hub: Hub, reader: Reader, search: str = "") -> list[ChildCard]:
     if needle:
         cards = [c for c in cards if needle in c.first_name.casefold()]
     new = dict(((family, child), count) for family, child, count in hub.db.execute(
-        "SELECT e.family_id, e.subject, COUNT(*) FROM envelopes e JOIN key_wraps w ON w.key_ref = e.key_ref"
+        "SELECT e.family_id, e.subject, COUNT(*) FROM key_wraps w CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
         " AND w.recipient = ? LEFT JOIN workplace_visits v ON v.professional_id = ? AND v.family_id = e.family_id"
         " AND v.child_id = e.subject WHERE e.origin = 'family' AND e.category != 'card'"
         " AND e.received_at > COALESCE(v.visited_at, '') GROUP BY e.family_id, e.subject",
@@ -83,7 +85,7 @@ def caseload(hub: Hub, reader: Reader, search: str = "") -> list[ChildCard]:
 
 def card_of(hub: Hub, reader: Reader, family_id: str, child_id: str) -> ChildCard | None:
     """The child's card, if the family shares anything of the child with the reader's organisation."""
-    rows = hub.db.execute(_LATEST_CARDS + " AND e.family_id = ? AND e.subject = ?",
+    rows = hub.db.execute(_LATEST_CARDS + " AND w.family_id = ? AND w.subject = ?",
                           [reader.organisation_id, family_id, child_id]).fetchall()
     cards = _cards(hub, reader, rows)
     return cards[0] if cards else None
