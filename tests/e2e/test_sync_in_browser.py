@@ -1,7 +1,10 @@
 """End to end in Chromium with both roles as real servers: the regisseur proposes a goal in the
 hub's workplace, it arrives on the family's home as new, the parent agrees, and the regisseur
-sees the agreement on the hub."""
+sees the agreement on the hub; and the regisseur runs an evaluation moment from start to end, the
+family sees the review, changes the goal and agrees, and the regisseur sees it and agrees too."""
 from __future__ import annotations
+
+import re
 
 import pyotp
 import pytest
@@ -82,4 +85,48 @@ def test_a_proposal_from_the_hub_reaches_the_family_and_their_agreement_comes_ba
     regisseur.reload()
     goal = regisseur.locator("#goals li", has_text=title)
     expect(goal).to_contain_text("Fatima de Vries")
+    assert_accessible(regisseur)
+
+
+def test_the_regisseur_runs_an_evaluation_moment_and_the_family_agrees_to_the_changed_goal(browser, both):
+    hub, family, sync = both
+    school_goal = "Sam gaat elke schooldag naar school en is op tijd in de eerste les."
+    regisseur = browser.new_context(viewport={"width": 320, "height": 720}, locale="nl-NL").new_page()
+    _professional_sign_in(regisseur, hub)
+    regisseur.get_by_role("link", name="Sam", exact=True).click()
+    regisseur.get_by_role("link", name=re.compile("Evaluatie van het plan")).click()
+    expect(regisseur.get_by_role("heading", level=1)).to_contain_text("Evaluatie van")
+    assert_accessible(regisseur)
+    goal = regisseur.locator("section", has=regisseur.get_by_role("heading", name=school_goal))
+    goal.get_by_label("Uitkomst").select_option("adjust")
+    goal.get_by_label("Wat hebben jullie samen afgesproken?").fill(
+        "Sam is nog vaak te laat. We maken het doel kleiner: eerst op maandag en dinsdag op tijd.")
+    goal.get_by_role("button", name="Bespreking van dit doel vastleggen").click()
+    expect(regisseur.get_by_text("De bespreking van dit doel is naar het gezin gestuurd.")).to_be_visible()
+    regisseur.get_by_role("button", name="Moment afsluiten").click()
+    expect(regisseur.get_by_text("Dit moment is afgesloten")).to_be_visible()
+    assert regisseur.evaluate("document.documentElement.scrollWidth") <= 320
+
+    sync()
+    parent = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()
+    sign_in(parent, family, "fatima")
+    parent.get_by_role("link", name="Plan van Sam").click()
+    parent.get_by_role("link", name=school_goal).first.click()
+    expect(parent.get_by_text("Uitkomst van de evaluatie: Bijstellen")).to_be_visible()
+    expect(parent.get_by_text("We maken het doel kleiner")).to_be_visible()
+    assert_accessible(parent)
+    parent.get_by_role("link", name="Dit doel wijzigen").click()
+    changed = "Sam is op maandag en dinsdag op tijd in de eerste les."
+    parent.get_by_label("Wat moet er bereikt worden?").fill(changed)
+    parent.get_by_role("button", name="Wijziging opslaan").click()
+    parent.get_by_role("button", name="Ik ben akkoord met dit doel").click()
+    expect(parent.get_by_text("Je bent akkoord met deze versie.")).to_be_visible()
+
+    sync()
+    regisseur.goto(hub.url + "/werkplek")
+    regisseur.get_by_role("link", name="Sam", exact=True).click()
+    card = regisseur.locator("#goals li", has_text=changed)
+    expect(card).to_contain_text("Fatima de Vries")
+    card.get_by_role("button", name="Akkoord geven als regisseur").click()
+    expect(regisseur.get_by_text("Je akkoord is naar het gezin gestuurd.")).to_be_visible()
     assert_accessible(regisseur)
