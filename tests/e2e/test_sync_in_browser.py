@@ -130,3 +130,27 @@ def test_the_regisseur_runs_an_evaluation_moment_and_the_family_agrees_to_the_ch
     card.get_by_role("button", name="Akkoord geven als regisseur").click()
     expect(regisseur.get_by_text("Je akkoord is naar het gezin gestuurd.")).to_be_visible()
     assert_accessible(regisseur)
+
+
+def _tab_to(page, matches, limit: int = 120) -> None:
+    """Press Tab until the focused element is the one wanted, as a keyboard user does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(matches):
+            return
+    raise AssertionError("not reachable by keyboard")
+
+
+def test_a_professional_proposes_a_goal_with_the_keyboard_only(browser, both):
+    hub, _family, _sync = both
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()
+    _professional_sign_in(page, hub)
+    _tab_to(page, "document.activeElement.tagName === 'A' && document.activeElement.textContent.trim() === 'Noor'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan van Noor")
+    _tab_to(page, "document.activeElement.id === 'title'")
+    page.keyboard.type("Noor oefent een sollicitatiegesprek met de mentor.")
+    _tab_to(page, "document.activeElement.tagName === 'BUTTON' && document.activeElement.textContent.trim() === "
+                  "'Doel voorstellen'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Je voorstel is naar het gezin gestuurd.")).to_be_visible()
