@@ -162,7 +162,7 @@ def main() -> None:
             get_db().execute("SELECT id FROM professionals").fetchone()[0],
             get_db().execute("SELECT totp_secret FROM professionals").fetchone()[0])
     assert actions.post_form("/inloggen/code", code=pyotp.TOTP(secret).now()).status_code == 303
-    pages = {"caseload": "/werkplek", "child's plan": f"/werkplek/kind/{family_id}/{child_id}"}
+    pages = {"child's plan": f"/werkplek/kind/{family_id}/{child_id}", "caseload": "/werkplek"}
     for label, path in pages.items():
         started = time.perf_counter()
         first = client.get(path)

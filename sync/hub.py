@@ -536,7 +536,8 @@ def recorded_bases(db: sqlite_utils.Database, details_cipher, organisation_id: s
     """What this organisation recorded for the child, newest first, with whether it is in effect yet."""
     pulled = db.execute("SELECT pulled_through FROM enrolled_families WHERE family_id = ?", [family_id]).fetchone()
     rows = db.execute(
-        "SELECT b.envelope_id, b.category, b.details, e.seq FROM recorded_bases b JOIN envelopes e ON e.id = b.envelope_id"
+        "SELECT b.envelope_id, b.category, b.details, e.seq FROM recorded_bases b CROSS JOIN envelopes e"
+        " ON e.id = b.envelope_id"
         " WHERE b.organisation_id = ? AND b.family_id = ? AND b.subject = ? ORDER BY e.seq DESC",
         [organisation_id, family_id, child_id]).fetchall()
     bases = []

@@ -245,6 +245,7 @@ def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
             details BLOB NOT NULL,
             created_at TEXT NOT NULL
         );
+        CREATE INDEX recorded_bases_by_child ON recorded_bases (organisation_id, family_id, subject);
         -- Envelopes as they arrived (family) or were made here (hub): the header in clear columns
         -- (ids, kinds, clocks), the body only as ciphertext inside the envelope.
         CREATE TABLE envelopes (
@@ -263,7 +264,7 @@ def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
         );
         CREATE INDEX envelopes_for_pull ON envelopes (family_id, origin, seq);
         CREATE INDEX envelopes_by_child ON envelopes (family_id, subject, category, clock);
-        CREATE INDEX envelopes_by_key ON envelopes (key_ref);
+        CREATE INDEX envelopes_by_key ON envelopes (key_ref, origin, category, received_at, family_id, subject);
         -- When a professional last opened a child's page: what is new since then (ids and times only).
         CREATE TABLE workplace_visits (
             professional_id TEXT NOT NULL,
