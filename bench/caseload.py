@@ -192,6 +192,7 @@ def main() -> None:
             assert response.status == 200, response.status
         print(f"{label} over HTTP (waitress, loopback): {_percentiles(times)} over {len(times)} requests")
     server.close()
+    time.sleep(0.2)
     with hub_app.app_context():
         reads = get_db().execute("SELECT COUNT(*) FROM read_events").fetchone()[0]
     print(f"read events logged: {reads}")
