@@ -78,7 +78,10 @@ def _register_blueprints(app: Flask, role: str) -> None:
         from webapp.evaluation.views import bp as evaluation_bp
         from webapp.family.views import bp as family_bp
         from webapp.home.views import family_bp as home_bp
+        from webapp.outbox.views import bp as outbox_bp
         from webapp.plan.views import bp as plan_bp
+
+        app.register_blueprint(outbox_bp)
 
         app.register_blueprint(family_bp)
         app.register_blueprint(plan_bp)

@@ -33,8 +33,8 @@
       ? event.detail.target : document.querySelector("[data-saved]"));
     if (saved) { saved.focus(); }
   });
-  // Without network a form is not sent (the outbox that keeps it comes later): say so at the
-  // form, and keep what was typed. Plain submits are stopped before htmx sees them; htmx
+  // Without network a form that the outbox (outbox.js, loaded first) does not keep is not sent:
+  // say so at the form, and keep what was typed. Plain submits are stopped before htmx sees them; htmx
   // requests (a button with its own hx-post) are cancelled before they go out.
   function notSent(form) {
     var template = document.getElementById("not-sent-message");

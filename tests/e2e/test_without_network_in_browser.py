@@ -1,4 +1,5 @@
-"""A form sent without network says so at the form and keeps what was typed (the outbox comes later)."""
+"""A form sent without network is kept on the phone and sent by itself when the connection returns:
+once, in order, only for the person who made it."""
 from __future__ import annotations
 
 import re
@@ -6,50 +7,128 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
+from webapp.records import get_meta, get_store
 
-NOT_SENT = "Er is geen verbinding. Daarom is dit niet verstuurd."
+SAVED = "Bewaard op deze telefoon, nog niet verzonden."
 
 
-def test_an_afspraak_a_draft_and_a_consent_button_say_not_sent_and_keep_the_input(context, family_server):
+def _count(server, kind: str, text: str | None = None) -> int:
+    with server.app.app_context():
+        store = get_store()
+        records = store.history(get_meta(store.db, "demo_family"), [kind])
+    return sum(1 for r in records if text is None or text in str(r.body))
+
+
+def _waiting(page):
+    return page.locator("[data-outbox-count]")
+
+
+def test_an_afspraak_made_offline_waits_on_the_phone_and_is_sent_once_when_online(context, family_server):
     page = context.new_page()
     sign_in(page, family_server, "fatima")
     page.get_by_role("link", name="Plan van Sam").click()
-    plan = page.url
     page.get_by_text("Een afspraak toevoegen").click()
-    page.get_by_label("Wat wordt er gedaan?").fill("Bellen met de huisarts")
+    page.get_by_label("Wat wordt er gedaan?").fill("Bellen met de huisarts over het slaapdagboek")
     page.get_by_label("Wie doet het?").select_option(index=1)
     context.set_offline(True)
     page.get_by_role("button", name="Afspraak toevoegen").click()
-    expect(page.get_by_role("alert").filter(has_text=NOT_SENT)).to_be_visible()
-    expect(page.get_by_label("Wat wordt er gedaan?")).to_have_value("Bellen met de huisarts")
-    assert page.url == plan
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
+    expect(_waiting(page)).to_contain_text("Wacht op verzenden: 1")
     assert_accessible(page)
+    assert _count(family_server, "agreement_item", "slaapdagboek bijhouden") >= 1  # the demo's own
+    before = _count(family_server, "agreement_item", "Bellen met de huisarts over het slaapdagboek")
+    assert before == 0
 
-    context.set_offline(False)
-    page.get_by_role("button", name="Afspraak toevoegen").click()
-    expect(page.get_by_role("heading", name="Bellen met de huisarts")).to_be_visible()
-    expect(page.get_by_text(NOT_SENT)).to_have_count(0)
-
-    page.goto(family_server.url + "/toestemming")
-    page.get_by_role("link", name="Delen voor Lotte").click()
-    consent = page.url
-    context.set_offline(True)
-    page.get_by_role("button", name=re.compile("^Delen")).first.click()
-    expect(page.get_by_role("alert").filter(has_text=NOT_SENT)).to_be_visible()
-    assert page.url == consent
-    context.set_offline(False)
+    context.set_offline(False)  # the connection returns: sent by itself, once
+    expect(_waiting(page)).to_be_hidden()
+    assert _count(family_server, "agreement_item", "Bellen met de huisarts over het slaapdagboek") == 1
+    page.reload()
+    expect(page.get_by_role("heading", name="Bellen met de huisarts over het slaapdagboek")).to_have_count(1)
 
 
-def test_an_evaluation_draft_and_sending_say_not_sent_and_keep_the_answers(context, family_server):
+def test_evaluation_answers_sent_offline_arrive_exactly_once(context, family_server):
     page = context.new_page()
     sign_in(page, family_server, "fatima")
     page.locator("li.card", has=page.get_by_role("link", name="Plan van Sam")).get_by_role(
         "link", name=re.compile("Geef je antwoorden voor de evaluatie")).click()
     page.locator("li.card", has_text="Je eigen antwoorden").get_by_role("link", name=re.compile("invullen")).click()
-    page.get_by_label("Wat ging goed? (niet verplicht)").fill("Sam slaapt beter.")
+    page.get_by_label("Wat ging goed? (niet verplicht)").fill("Sam slaapt beter sinds het dagboek.")
+    for group in page.evaluate("[...new Set([...document.querySelectorAll('input[type=radio]')].map(r => r.name))]"):
+        page.locator(f"input[type=radio][name='{group}']").last.check()
+    before = _count(family_server, "evaluation_response")
     context.set_offline(True)
-    for button in ("Bewaren als concept", "Mijn antwoorden versturen"):
-        page.get_by_role("button", name=button).click()
-        expect(page.get_by_role("alert").filter(has_text=NOT_SENT)).to_be_visible()
-        expect(page.get_by_label("Wat ging goed? (niet verplicht)")).to_have_value("Sam slaapt beter.")
+    page.get_by_role("button", name="Mijn antwoorden versturen").click()
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
+    assert len(page.evaluate("window.onsplanOutbox.items()")) == 1
+    # Sent twice (a second replay of the same item, as after a lost answer): stored once.
+    page.route("**/sessie", lambda route: route.abort())  # hold the automatic send back for a moment
     context.set_offline(False)
+    page.evaluate("""async () => {
+        const items = await window.onsplanOutbox.items();
+        const token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'];
+        const body = new URLSearchParams(items[0].fields); body.set('csrf_token', token);
+        await fetch(items[0].url, {method: 'POST', body, credentials: 'same-origin'});
+    }""")
+    page.unroute("**/sessie")
+    page.evaluate("window.onsplanOutbox.send()")
+    expect(_waiting(page)).to_be_hidden()
+    assert _count(family_server, "evaluation_response") == before + 1
+
+
+def test_waiting_items_belong_to_one_person_and_wait_for_them_to_sign_in_again(browser, family_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.get_by_role("link", name="Plan van Lotte").click()
+    page.get_by_role("link", name="Lotte speelt elke week met een vriendje of vriendinnetje.").click()
+    context.set_offline(True)
+    page.get_by_label("Je reactie").fill("Lotte heeft een zwemvriendinnetje gevonden.")
+    page.get_by_role("button", name="Reactie versturen").first.click()
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
+    context.clear_cookies()  # the session ended while the phone was offline
+    context.set_offline(False)
+    page.evaluate("window.onsplanOutbox.send()")
+    assert _count(family_server, "comment", "zwemvriendinnetje") == 0
+    assert len(page.evaluate("window.onsplanOutbox.items()")) == 1  # kept, not lost
+
+    other = page
+    sign_in(other, family_server, "sam")  # someone else on the same phone
+    expect(_waiting(other)).to_be_hidden()
+    other.evaluate("window.onsplanOutbox.send()")
+    assert _count(family_server, "comment", "zwemvriendinnetje") == 0
+    other.get_by_role("button", name="Uitloggen").click()
+    expect(other).to_have_url(re.compile(r"/inloggen$"))
+
+    sign_in(other, family_server, "fatima")  # the same person again: it is sent
+    other.evaluate("window.onsplanOutbox.send()")
+    expect(_waiting(other)).to_be_hidden()
+    assert _count(family_server, "comment", "zwemvriendinnetje") == 1
+    context.close()
+
+
+def test_the_waiting_list_shows_what_waits_and_signing_out_warns_and_clears_it(context, family_server):
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.goto(family_server.url + "/wachtrij")
+    expect(page.get_by_text("Er wacht niets. Alles is verstuurd.")).to_be_visible()
+    page.goto(family_server.url + "/home")
+    page.get_by_role("link", name="Plan van Sam").click()
+    page.get_by_text("Een afspraak toevoegen").click()
+    page.get_by_label("Wat wordt er gedaan?").fill("Samen naar de open dag")
+    page.get_by_label("Wie doet het?").select_option(index=1)
+    context.set_offline(True)
+    page.get_by_role("button", name="Afspraak toevoegen").click()
+    expect(_waiting(page)).to_be_visible()
+    page.route("**/sessie", lambda route: route.abort())  # the list is seen before anything is sent
+    context.set_offline(False)
+    page.goto(family_server.url + "/wachtrij")
+    expect(page.locator("[data-outbox-list] li")).to_have_count(1)
+    expect(page.locator("[data-outbox-list]")).to_contain_text("Nog niet verzonden.")
+    assert_accessible(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page).to_have_url(re.compile(r"/inloggen$"))
+    assert _count(family_server, "agreement_item", "Samen naar de open dag") == 0
+    sign_in(page, family_server, "fatima")
+    expect(_waiting(page)).to_be_hidden()
+    assert page.evaluate("window.onsplanOutbox.items()") == []

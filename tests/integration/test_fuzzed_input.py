@@ -64,7 +64,7 @@ FAMILY_ROUTES = [("GET", "/"), ("GET", "/home"), ("GET", "/gezin"), ("POST", "/g
                  ("POST", "/kind/<child_id>/evaluatie/<moment_id>/<slug>"),
                  ("POST", "/kind/<child_id>/evaluatie/<moment_id>/<slug>/delen"),
                  ("GET", "/kind/<child_id>/evaluatie/antwoord/<record_id>"), ("POST", "/taal"),
-                 ("GET", "/manifest.webmanifest"), ("GET", "/offline")]
+                 ("GET", "/manifest.webmanifest"), ("GET", "/offline"), ("GET", "/sessie"), ("GET", "/wachtrij")]
 
 
 def test_the_fuzzed_routes_are_all_routes_of_the_family_space(family_app):

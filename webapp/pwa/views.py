@@ -18,6 +18,7 @@ SHELL_FILES = (
     "css/print.css",
     "js/htmx-2.0.11.min.js",
     "js/app.js",
+    "js/outbox.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
