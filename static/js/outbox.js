@@ -72,6 +72,8 @@
       if (old) { old.remove(); }
       if (template) {
         var message = template.content.firstElementChild.cloneNode(true);
+        // A form can say what waiting means for it (a withdrawal takes effect only when sent).
+        if (form.hasAttribute("data-outbox-saved")) { message.textContent = form.getAttribute("data-outbox-saved"); }
         form.insertBefore(message, form.firstChild);
         message.focus();
       }

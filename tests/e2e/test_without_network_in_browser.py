@@ -132,3 +132,36 @@ def test_the_waiting_list_shows_what_waits_and_signing_out_warns_and_clears_it(c
     sign_in(page, family_server, "fatima")
     expect(_waiting(page)).to_be_hidden()
     assert page.evaluate("window.onsplanOutbox.items()") == []
+
+
+def test_a_withdrawal_made_offline_takes_effect_only_when_it_is_sent(context, family_server):
+    from webapp.consent.access import may_organisation_read
+    from webapp.consent.rules import InfoKind
+    from webapp.demo import ORGANISATIONS
+    from webapp.people.members import family_members
+
+    school = ORGANISATIONS[1][0]
+
+    def shared() -> bool:
+        with family_server.app.app_context():
+            store = get_store()
+            family_id = get_meta(store.db, "demo_family")
+            lotte = next(p for p in family_members(store, family_id) if p.name == "Lotte")
+            return may_organisation_read(store, family_id, school, lotte.id, InfoKind.PLAN,
+                                         family_server.app.config["ONSPLAN"].today()).allowed
+
+    assert shared()
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.goto(family_server.url + "/toestemming")
+    page.get_by_role("link", name="Delen voor Lotte").click()
+    card = page.locator("section.consent-card", has_text="Het Baken College")
+    card.get_by_role("link", name="Stoppen met delen").first.click()
+    context.set_offline(True)
+    page.get_by_role("button", name="Ja, stop met delen").click()
+    expect(page.get_by_role("status").filter(
+        has_text="Het delen stopt pas als dit is verstuurd. Tot dan kan Het Baken College het nog zien.")).to_be_visible()
+    assert shared()  # still shared while the phone is offline
+    context.set_offline(False)
+    expect(_waiting(page)).to_be_hidden()
+    assert not shared()
