@@ -111,5 +111,8 @@ def _template_globals(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"app_role": app.config["ONSPLAN"].role, "current_language": str(get_locale()),
+        from datetime import datetime, timezone
+
+        return {"page_made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "app_role": app.config["ONSPLAN"].role, "current_language": str(get_locale()),
                 "request_id": request_id, "demo": app.config["ONSPLAN"].demo}

@@ -22,6 +22,14 @@
   }
   // A page read from the phone's memory says so while there is no connection.
   var banner = document.querySelector("[data-offline-banner]");
+  // ... and since when: the time the page was made, in the phone's own time and language.
+  if (banner && banner.getAttribute("data-made")) {
+    var made = new Date(banner.getAttribute("data-made"));
+    if (!isNaN(made)) {
+      banner.textContent = banner.getAttribute("data-with-time").replace("{when}", made.toLocaleString(
+        document.documentElement.lang, { day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }));
+    }
+  }
   function showConnection() { if (banner) { banner.hidden = navigator.onLine; } }
   window.addEventListener("online", showConnection);
   window.addEventListener("offline", showConnection);

@@ -163,6 +163,8 @@ def test_pages_seen_before_stay_readable_offline_until_sign_out(page, context, f
     page.goto(plan_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan van Lotte")
     expect(page.get_by_text("Je bent offline.")).to_be_visible()
+    # ... and says since when: the day and time the kept copy was made.
+    expect(page.get_by_text(re.compile(r"Je ziet deze pagina zoals hij was op \d{1,2} \w+"))).to_be_visible()
     page.goto(family_server.url + "/gezin")  # never opened: not on the phone
     expect(page.get_by_role("heading", level=1)).to_have_text("Geen verbinding")
     expect(page.get_by_text("Je ziet deze pagina zoals hij was")).to_be_hidden()  # no contradicting banner
