@@ -54,6 +54,13 @@ def _set_headers(response: Response) -> Response:
         headers.setdefault("Cache-Control", "no-store")
         if _readable_offline(response):
             headers["X-OnsPlan-Offline"] = "1"
+            # The kept copy must not outlive the session: the service worker stops showing it then.
+            from webapp.auth.queries import session_expiry
+            from webapp.db import get_db
+
+            expires = session_expiry(get_db(), current_user.session_token)
+            if expires:
+                headers["X-OnsPlan-Expires"] = expires
     return response
 
 

@@ -66,6 +66,8 @@
     var item = { id: person + ":" + id, person: person, url: target(form),
                  fields: fields, created: Date.now(), status: "waiting",
                  label: (heading ? heading.textContent.trim() + " — " : "") + document.title };
+    // Ask the browser not to clear the outbox when the phone runs short of space.
+    if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }
     return put(item).then(function () {
       var template = document.getElementById("saved-offline-message");
       var old = form.querySelector("[data-not-sent]");
@@ -107,6 +109,14 @@
     sending = fetch("/sessie", { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (session) {
+        // The session ended on the server (signed out elsewhere, or expired): the pages kept for
+        // reading offline go now. The waiting items stay for when this person signs in again.
+        if (session && session.person === null && "caches" in window) {
+          caches.keys().then(function (keys) {
+            keys.filter(function (k) { return k.indexOf("onsplan-pages-") === 0; })
+                .forEach(function (k) { caches.delete(k); });
+          });
+        }
         // Only the same person, signed in now, sends their items; anyone else never sees them.
         if (!session || session.person !== person) { return; }
         return mine().then(function (items) {

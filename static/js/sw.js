@@ -43,7 +43,14 @@ self.addEventListener("fetch", (event) => {
           return response;
         })
         .catch(() => caches.open(PAGES_CACHE)
-          .then((cache) => cache.match(request))
+          .then((cache) => cache.match(request).then((page) => {
+            // A kept page does not outlive the session it was seen in.
+            const expires = page && Date.parse(page.headers.get("X-OnsPlan-Expires") || "");
+            if (page && !(expires > Date.now())) {
+              return cache.delete(request).then(() => null);
+            }
+            return page;
+          }))
           .then((page) => page || caches.match(OFFLINE_URL))
           .then((page) => page || Response.error()))
     );

@@ -165,3 +165,41 @@ def test_a_withdrawal_made_offline_takes_effect_only_when_it_is_sent(context, fa
     context.set_offline(False)
     expect(_waiting(page)).to_be_hidden()
     assert not shared()
+
+
+def test_a_kept_page_is_not_shown_after_its_session_has_ended(context, family_server):
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.get_by_role("link", name="Plan van Lotte").click()
+    plan_url = page.url
+    page.wait_for_function(f"caches.open('onsplan-pages-v1').then(c => c.match('{plan_url}')).then(r => !!r)")
+    assert page.evaluate(f"caches.open('onsplan-pages-v1').then(c => c.match('{plan_url}'))"
+                         ".then(r => r.headers.get('X-OnsPlan-Expires'))")
+    # Time passes beyond the session's end (the kept copy is given an end in the past).
+    page.evaluate(f"""caches.open('onsplan-pages-v1').then(async cache => {{
+        const old = await cache.match('{plan_url}');
+        const headers = new Headers(old.headers); headers.set('X-OnsPlan-Expires', '2000-01-01T00:00:00+00:00');
+        await cache.put('{plan_url}', new Response(await old.blob(), {{headers}}));
+    }})""")
+    context.set_offline(True)
+    page.goto(plan_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Geen verbinding")
+    assert not page.evaluate(f"caches.open('onsplan-pages-v1').then(c => c.match('{plan_url}')).then(r => !!r)")
+    context.set_offline(False)
+
+
+def test_pages_kept_on_the_phone_go_when_the_session_ended_on_the_server(context, family_server):
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("caches.open('onsplan-pages-v1').then(c => c.keys()).then(k => k.length >= 1)")
+    with family_server.app.app_context():  # signed out on another device: the server ends the session
+        from webapp.db import get_db
+        get_db().execute("DELETE FROM login_sessions")
+    page.evaluate("window.onsplanOutbox.send()")
+    page.wait_for_function("caches.keys().then(k => !k.some(n => n.startsWith('onsplan-pages-')))")

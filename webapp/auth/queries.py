@@ -31,6 +31,12 @@ def start_session(db: sqlite_utils.Database, account_id: str, token: str, hours:
     )
 
 
+def session_expiry(db: sqlite_utils.Database, token: str) -> str | None:
+    """When this login session ends (ISO time, UTC), or None for an unknown one."""
+    row = db.execute("SELECT expires_at FROM login_sessions WHERE token_hash = ?", [token_hash(token)]).fetchone()
+    return row[0] if row else None
+
+
 def session_account(db: sqlite_utils.Database, token: str) -> str | None:
     """The account of a live session token, or None when unknown or expired."""
     row = db.execute(
