@@ -6,6 +6,17 @@
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
     });
+    // A new version of OnsPlan took over this page (the worker activates at once and deletes the
+    // old shell): offer to reload, so the page and its scripts are of the same version.
+    var controlled = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      if (!controlled) { controlled = true; return; }  // the first worker: nothing changed
+      var notice = document.querySelector("[data-new-version]");
+      if (notice) {
+        notice.hidden = false;
+        notice.querySelector("button").addEventListener("click", function () { window.location.reload(); });
+      }
+    });
   }
   // The print button needs JavaScript, so it is hidden until this script runs.
   document.querySelectorAll("[data-print]").forEach(function (button) {

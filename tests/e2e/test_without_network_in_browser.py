@@ -203,3 +203,25 @@ def test_pages_kept_on_the_phone_go_when_the_session_ended_on_the_server(context
         get_db().execute("DELETE FROM login_sessions")
     page.evaluate("window.onsplanOutbox.send()")
     page.wait_for_function("caches.keys().then(k => !k.some(n => n.startsWith('onsplan-pages-')))")
+
+
+def test_a_new_version_takes_over_cleanly_and_offers_to_reload(context, family_server, monkeypatch):
+    import webapp.pwa.views as pwa
+
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    old = page.evaluate("caches.keys()")
+    assert any(k.startswith("onsplan-shell-") for k in old)
+    monkeypatch.setattr(pwa, "shell_version", lambda: "nieuweversie")  # the next deployment
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    notice = page.get_by_role("status").filter(has_text="Er is een nieuwe versie van OnsPlan.")
+    expect(notice).to_be_visible()
+    assert_accessible(page)
+    notice.get_by_role("button", name="Pagina opnieuw laden").click()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    shells = [k for k in page.evaluate("caches.keys()") if k.startswith("onsplan-shell-")]
+    assert shells == ["onsplan-shell-nieuweversie"]  # no old worker or shell left behind
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hallo")
