@@ -1,7 +1,7 @@
 """Benchmark: the hub's caseload page and a child's plan page on a hub with 100,000 children, of
 which 300 share with the measured organisation.
 
-Budget (issue 12): caseload p95 <= 25 ms of server time, including the unwrapping and decryption
+Budget: caseload p95 <= 25 ms of server time, including the unwrapping and decryption
 it needs. Reported in docs/performance.md.
 
     python bench/caseload.py [--children 100000] [--shared 300] [--requests 200]
