@@ -41,6 +41,8 @@ i18n: install
 bench: install
 	$(BIN)/python bench/plan_page.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/caseload.py
+	$(BIN)/python bench/first_visit.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info onsplan-data .pytest_cache

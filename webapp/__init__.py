@@ -31,7 +31,7 @@ def create_app(role: str | None = None, config: Config | None = None, **override
         n = config.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from webapp import auth, db, errors, i18n, security
+    from webapp import assets, auth, db, errors, i18n, security
     from webapp.records import RecordStore, get_meta, set_meta
     from webapp.render import htmx
 
@@ -56,6 +56,7 @@ def create_app(role: str | None = None, config: Config | None = None, **override
     app.extensions["onsplan.clock"] = hlc
 
     security.init_app(app)
+    assets.init_app(app)
     i18n.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)

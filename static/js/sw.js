@@ -12,7 +12,9 @@ const SHELL = ["__SHELL_FILES__", OFFLINE_URL];
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      // Shell URLs carry their content hash and are immutable: what the page already loaded
+      // comes from the browser's cache, nothing is downloaded twice.
+      .then((cache) => cache.addAll(SHELL))
       .then(() => self.skipWaiting())
   );
 });
@@ -57,6 +59,6 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (url.pathname.startsWith("/static/")) {
-    event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
 });

@@ -24,13 +24,36 @@ def test_manifest_makes_the_app_installable(client):
 def test_service_worker_precaches_the_shell_and_changes_version_with_it(client):
     worker = client.get("/sw.js").get_data(as_text=True)
     assert "__SHELL" not in worker
-    assert '"/static/js/htmx-2.0.11.min.js"' in worker and "/offline" in worker
+    assert '"/static/js/htmx-2.0.11.min.js?v=' in worker and "/offline" in worker
     for line in worker.splitlines():
         if line.startswith("const SHELL = "):
             for url in line.split("[")[1].split("]")[0].split(","):
                 url = url.strip().strip('"')
                 if url.startswith("/static/"):
-                    assert client.get(url).status_code == 200, url
+                    response = client.get(url)
+                    assert response.status_code == 200, url
+                    # Each shell URL names its content: the browser keeps it for good.
+                    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+
+
+def test_static_files_carry_their_content_hash_and_are_compressed_once(client):
+    page = client.get("/inloggen").get_data(as_text=True)
+    import re
+    url = re.search(r'src="(/static/js/app\.js\?v=[0-9a-f]{12})"', page).group(1)
+    first = client.get(url, headers={"Accept-Encoding": "br, gzip"})
+    assert first.headers["Content-Encoding"] == "br" and "Accept-Encoding" in first.headers["Vary"]
+    assert first.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    gzipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    plain = client.get(url, headers={"Accept-Encoding": ""})
+    assert "Content-Encoding" not in plain.headers and b"serviceWorker" in plain.get_data()
+    stale = client.get("/static/js/app.js?v=000000000000")
+    assert stale.headers["Cache-Control"] == "no-cache"  # not the current version: ask again
+    again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    app = client.application
+    assert app.extensions["onsplan.static_files"].entry("js/app.js")[2]["br"] is \
+        app.extensions["onsplan.static_files"].entry("js/app.js")[2]["br"]  # made once, then kept
 
 
 def test_vendored_htmx_matches_its_published_checksum():

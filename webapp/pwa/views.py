@@ -65,7 +65,8 @@ def manifest():
 def service_worker():
     """The service worker with the shell list and version filled in; never cached by HTTP."""
     source = (asset_dir("static") / "js" / "sw.js").read_text()
-    shell = ",".join(f'"/static/{name}"' for name in SHELL_FILES)
+    asset_url = current_app.extensions["onsplan.asset_url"]
+    shell = ",".join(f'"{asset_url(name)}"' for name in SHELL_FILES)
     body = source.replace("__SHELL_VERSION__", shell_version()).replace('"__SHELL_FILES__"', shell)
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
