@@ -49,6 +49,9 @@ def test_an_afspraak_made_offline_waits_on_the_phone_and_is_sent_once_when_onlin
 def test_evaluation_answers_sent_offline_arrive_exactly_once(context, family_server):
     page = context.new_page()
     sign_in(page, family_server, "fatima")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.locator("li.card", has=page.get_by_role("link", name="Plan van Sam")).get_by_role(
         "link", name=re.compile("Geef je antwoorden voor de evaluatie")).click()
     page.locator("li.card", has_text="Je eigen antwoorden").get_by_role("link", name=re.compile("invullen")).click()
@@ -60,6 +63,10 @@ def test_evaluation_answers_sent_offline_arrive_exactly_once(context, family_ser
     page.get_by_role("button", name="Mijn antwoorden versturen").click()
     expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
     assert len(page.evaluate("window.onsplanOutbox.items()")) == 1
+    page.reload()  # still offline: the page comes from the phone, the answers still wait
+    expect(page.get_by_text(re.compile("Je bent offline. Je ziet deze pagina zoals hij was op"))).to_be_visible()
+    expect(_waiting(page)).to_contain_text("Wacht op verzenden: 1")
+    assert_accessible(page)
     # Sent twice (a second replay of the same item, as after a lost answer): stored once.
     page.route("**/sessie", lambda route: route.abort())  # hold the automatic send back for a moment
     context.set_offline(False)
