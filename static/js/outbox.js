@@ -69,6 +69,12 @@
     // Ask the browser not to clear the outbox when the phone runs short of space.
     if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }
     return put(item).then(function () {
+      if (preview(form, item)) {
+        // Shown in its list as it will look: the form is free for the next one (with a new id).
+        form.reset();
+        var idField = form.querySelector("[name=client_id]");
+        if (idField) { idField.value = newId(); }
+      }
       var template = document.getElementById("saved-offline-message");
       var old = form.querySelector("[data-not-sent]");
       if (old) { old.remove(); }
@@ -82,6 +88,44 @@
       showCount();
     });
   }
+  // A kept item shown in place, in the list it will join once sent (a comment, an afspraak).
+  function preview(form, item) {
+    var template = form.querySelector("template[data-outbox-item]");
+    var list = form.getAttribute("data-outbox-preview") && document.querySelector(form.getAttribute("data-outbox-preview"));
+    if (!template || !list) { return false; }
+    if (list.querySelector('[data-outbox-id="' + CSS.escape(item.id) + '"]')) { return true; }
+    var values = {};
+    item.fields.forEach(function (pair) { values[pair[0]] = pair[1]; });
+    var entry = template.content.firstElementChild.cloneNode(true);
+    entry.setAttribute("data-outbox-id", item.id);
+    entry.querySelectorAll("[data-from]").forEach(function (element) {
+      element.textContent = values[element.getAttribute("data-from")] || "";
+    });
+    entry.querySelectorAll("[data-label-from]").forEach(function (element) {
+      var name = element.getAttribute("data-label-from");
+      var select = form.querySelector('[name="' + name + '"]');
+      var option = select && select.options ? Array.prototype.find.call(select.options, function (o) {
+        return o.value === values[name]; }) : null;
+      element.textContent = option ? option.textContent.trim() : (values[name] || "");
+    });
+    list.appendChild(entry);
+    return true;
+  }
+  function showKept() {
+    return mine().then(function (items) {
+      items.filter(function (item) { return item.status === "waiting"; }).forEach(function (item) {
+        document.querySelectorAll("form[data-outbox-preview]").forEach(function (form) {
+          if (target(form) === item.url) { preview(form, item); }
+        });
+      });
+    });
+  }
+  function markSent(id) {
+    var entry = document.querySelector('[data-outbox-id="' + CSS.escape(id) + '"]');
+    var state = entry && entry.querySelector("[data-outbox-state]");
+    if (state) { state.textContent = entry.parentElement.getAttribute("data-sent-text") || ""; }
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (navigator.onLine || !keepable(form)) { return; }
@@ -131,7 +175,7 @@
                                          headers: { "X-OnsPlan-Outbox": "1" } })
                   .then(function (response) {
                     if (new URL(response.url).pathname.indexOf("/inloggen") === 0) { return false; }
-                    if (response.ok) { return remove(item.id); }
+                    if (response.ok) { markSent(item.id); return remove(item.id); }
                     if (response.status >= 400 && response.status < 500 && response.status !== 429) {
                       return response.text().then(function (html) {
                         item.status = "refused";
@@ -211,5 +255,7 @@
 
   showCount();
   renderList();
-  if (navigator.onLine) { sendAll(); }
+  showKept().then(function () { if (navigator.onLine) { sendAll(); } });
+  // htmx swaps in a new afspraken list: show what still waits there again.
+  document.addEventListener("htmx:afterSwap", showKept);
 })();

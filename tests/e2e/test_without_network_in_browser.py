@@ -34,6 +34,8 @@ def test_an_afspraak_made_offline_waits_on_the_phone_and_is_sent_once_when_onlin
     page.get_by_role("button", name="Afspraak toevoegen").click()
     expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
     expect(_waiting(page)).to_contain_text("Wacht op verzenden: 1")
+    waiting = page.locator("#waiting-afspraken li", has_text="Bellen met de huisarts over het slaapdagboek")
+    expect(waiting).to_contain_text("nog niet verzonden")  # shown in place, as it will look
     assert_accessible(page)
     assert _count(family_server, "agreement_item", "slaapdagboek bijhouden") >= 1  # the demo's own
     before = _count(family_server, "agreement_item", "Bellen met de huisarts over het slaapdagboek")
@@ -41,6 +43,7 @@ def test_an_afspraak_made_offline_waits_on_the_phone_and_is_sent_once_when_onlin
 
     context.set_offline(False)  # the connection returns: sent by itself, once
     expect(_waiting(page)).to_be_hidden()
+    expect(waiting.locator("[data-outbox-state]")).to_have_text("verzonden")
     assert _count(family_server, "agreement_item", "Bellen met de huisarts over het slaapdagboek") == 1
     page.reload()
     expect(page.get_by_role("heading", name="Bellen met de huisarts over het slaapdagboek")).to_have_count(1)
@@ -92,6 +95,8 @@ def test_waiting_items_belong_to_one_person_and_wait_for_them_to_sign_in_again(b
     page.get_by_label("Je reactie").fill("Lotte heeft een zwemvriendinnetje gevonden.")
     page.get_by_role("button", name="Reactie versturen").first.click()
     expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
+    expect(page.locator("#waiting-comments li", has_text="zwemvriendinnetje")).to_contain_text("nog niet verzonden")
+    expect(page.get_by_label("Je reactie")).to_have_value("")  # the form is free for the next one
     context.clear_cookies()  # the session ended while the phone was offline
     context.set_offline(False)
     page.evaluate("window.onsplanOutbox.send()")
