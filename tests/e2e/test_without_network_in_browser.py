@@ -237,3 +237,30 @@ def test_a_new_version_takes_over_cleanly_and_offers_to_reload(context, family_s
     shells = [k for k in page.evaluate("caches.keys()") if k.startswith("onsplan-shell-")]
     assert shells == ["onsplan-shell-nieuweversie"]  # no old worker or shell left behind
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hallo")
+
+
+def test_agreeing_and_marking_done_offline_are_sent_when_online(context, family_server):
+    school_goal = "Sam gaat elke schooldag naar school en is op tijd in de eerste les."
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.get_by_role("link", name="Plan van Sam").click()
+    plan = page.url
+    agreements = _count(family_server, "goal_agreement")
+    context.set_offline(True)
+    done = page.locator("#afspraken li", has_text="Een week lang een slaapdagboek bijhouden.")
+    done.get_by_role("button", name=re.compile("^Gedaan")).click()
+    expect(done.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
+    context.set_offline(False)
+    expect(_waiting(page)).to_be_hidden()
+    page.goto(plan)
+    expect(page.locator("#afspraken li", has_text="Een week lang een slaapdagboek bijhouden.").get_by_role(
+        "button", name=re.compile("^Terug naar nog doen"))).to_be_visible()
+
+    page.get_by_role("link", name=school_goal).first.click()
+    context.set_offline(True)
+    page.get_by_role("button", name="Ik ben akkoord met dit doel").click()
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
+    assert _count(family_server, "goal_agreement") == agreements
+    context.set_offline(False)
+    expect(_waiting(page)).to_be_hidden()
+    assert _count(family_server, "goal_agreement") == agreements + 1
