@@ -69,11 +69,10 @@
     // Ask the browser not to clear the outbox when the phone runs short of space.
     if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }
     return put(item).then(function () {
-      if (preview(form, item)) {
+      if (preview(form, item) && form.querySelector("[name=client_id]")) {
         // Shown in its list as it will look: the form is free for the next one (with a new id).
         form.reset();
-        var idField = form.querySelector("[name=client_id]");
-        if (idField) { idField.value = newId(); }
+        form.querySelector("[name=client_id]").value = newId();
       }
       var template = document.getElementById("saved-offline-message");
       var old = form.querySelector("[data-not-sent]");
@@ -100,6 +99,10 @@
     entry.setAttribute("data-outbox-id", item.id);
     entry.querySelectorAll("[data-from]").forEach(function (element) {
       element.textContent = values[element.getAttribute("data-from")] || "";
+    });
+    [entry].concat(Array.prototype.slice.call(entry.querySelectorAll("[data-from-map]"))).forEach(function (element) {
+      var name = element.getAttribute("data-from-map");
+      if (name) { element.textContent = element.getAttribute("data-" + values[name]) || ""; }
     });
     entry.querySelectorAll("[data-label-from]").forEach(function (element) {
       var name = element.getAttribute("data-label-from");

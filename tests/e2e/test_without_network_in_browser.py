@@ -264,3 +264,35 @@ def test_agreeing_and_marking_done_offline_are_sent_when_online(context, family_
     context.set_offline(False)
     expect(_waiting(page)).to_be_hidden()
     assert _count(family_server, "goal_agreement") == agreements + 1
+
+
+def test_consent_given_offline_shows_in_the_card_and_takes_effect_when_sent(context, family_server):
+    from webapp.consent.access import may_organisation_read
+    from webapp.consent.rules import InfoKind
+    from webapp.demo import ORGANISATIONS
+    from webapp.people.members import family_members
+
+    jgz = ORGANISATIONS[2][0]
+
+    def shared() -> bool:
+        with family_server.app.app_context():
+            store = get_store()
+            family_id = get_meta(store.db, "demo_family")
+            lotte = next(p for p in family_members(store, family_id) if p.name == "Lotte")
+            return may_organisation_read(store, family_id, jgz, lotte.id, InfoKind.EVALUATIONS,
+                                         family_server.app.config["ONSPLAN"].today()).allowed
+
+    assert not shared()
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    page.goto(family_server.url + "/toestemming")
+    page.get_by_role("link", name="Delen voor Lotte").click()
+    kind = page.locator("section.consent-card", has_text="JGZ Regio Midden").locator(
+        ".consent-kind", has_text="Antwoorden bij evaluaties")
+    context.set_offline(True)
+    kind.get_by_role("button", name=re.compile("^Delen")).click()
+    expect(kind.locator(".consent-kind__state")).to_contain_text("Jouw ja: nog niet verzonden")
+    assert not shared()
+    context.set_offline(False)
+    expect(_waiting(page)).to_be_hidden()
+    assert shared()
