@@ -258,7 +258,6 @@ def test_the_regisseurs_agreement_from_the_hub_makes_a_goal_agreed_in_the_family
 
 
 def test_an_evaluation_moment_on_the_hub_shows_shared_answers_and_the_review_reaches_the_family(roles):
-    from tests.integration.sync_helpers import withdraw  # noqa: F401  (same helpers as the sync tests)
     from webapp.consent.rules import DeciderRole, InfoKind
     from webapp.consent.store import latest_decision_id, load_consent_facts, record_decision
 
