@@ -129,6 +129,10 @@ def seed_family(app: Flask, hub: Flask) -> DemoLogins:
                 set_meta(db, "demo_new_family", new_family)
         family_id = get_meta(db, "demo_family")
         new_family = get_meta(db, "demo_new_family")
+        if db.execute("SELECT 1 FROM hub_links WHERE family_id = ?", [family_id]).fetchone() is None:
+            # A demo folder made before families joined hubs: join the demo hub now.
+            _join_demo_hub(store, hub, family_id)
+            _ViaHub(store, hub, today).sync(family_id)
         # The demo hub may run on another port this time.
         db.execute("UPDATE hub_links SET hub_url = ? WHERE family_id = ?", [hub.config["ONSPLAN"].base_url, family_id])
         daan = get_meta(db, "demo_person_daan")
