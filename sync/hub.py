@@ -372,6 +372,7 @@ class Reader:
     organisation_id: str
     name: str
     role: str
+    is_admin: bool = False  # the organisation's admin: sees the alerts about legal grounds and emergencies
 
 
 def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: Reader,
@@ -527,8 +528,25 @@ def record_basis(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, det
         db.execute("INSERT INTO recorded_bases (envelope_id, organisation_id, family_id, subject, category, details,"
                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [record.id, reader.organisation_id, family_id, child_id, body["kind"],
-                    details_cipher.encrypt(record.id, {**body, "record_kind": kind}), utcnow()])
+                    details_cipher.encrypt(record.id, {**body, "record_kind": kind, "recorded_by": reader.name,
+                                                       "recorded_by_role": reader.role}), utcnow()])
     return record
+
+
+def organisation_alerts(db: sqlite_utils.Database, details_cipher, organisation_id: str,
+                        since: str) -> list[tuple[str, RecordedBasis]]:
+    """For the organisation's admin: every legal ground and emergency recorded by someone of the
+    organisation since `since` (ISO time), newest first, with when it was recorded."""
+    rows = db.execute("SELECT envelope_id, family_id, subject, created_at FROM recorded_bases"
+                      " WHERE organisation_id = ? AND created_at >= ? ORDER BY created_at DESC",
+                      [organisation_id, since]).fetchall()
+    alerts = []
+    for envelope_id, family_id, child_id, created_at in rows:
+        basis = next((b for b in recorded_bases(db, details_cipher, organisation_id, family_id, child_id)
+                      if b.envelope_id == envelope_id), None)
+        if basis is not None:
+            alerts.append((created_at, basis))
+    return alerts
 
 
 def recorded_bases(db: sqlite_utils.Database, details_cipher, organisation_id: str, family_id: str,

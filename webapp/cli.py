@@ -199,8 +199,9 @@ def add_organisation(config_file: str | None, name: str, sector: str) -> None:
 @click.option("--login", required=True)
 @click.option("--name", required=True)
 @click.option("--role-title", required=True)
+@click.option("--admin", is_flag=True, help="The organisation's admin: alerted about legal grounds and emergencies.")
 @click.password_option()
-def add_professional_command(config_file, organisation_id, login, name, role_title, password) -> None:
+def add_professional_command(config_file, organisation_id, login, name, role_title, admin, password) -> None:
     """Hub: add a professional; prints the TOTP secret once, for their authenticator app."""
     import pyotp
 
@@ -216,7 +217,7 @@ def add_professional_command(config_file, organisation_id, login, name, role_tit
         if db.execute("SELECT 1 FROM organisations WHERE id = ?", [organisation_id]).fetchone() is None:
             raise click.ClickException("No organisation with that id.")
         _pid, secret = add_professional(db, node_key(), organisation_id=organisation_id, login=login.lower(),
-                                        name=name, role_title=role_title, password=password)
+                                        name=name, role_title=role_title, password=password, is_admin=admin)
     uri = pyotp.TOTP(secret).provisioning_uri(name=login, issuer_name="OnsPlan")
     click.echo(f"TOTP secret (shown once): {secret}\nAuthenticator link: {uri}")
 

@@ -280,7 +280,8 @@ def seed_hub(app: Flask) -> DemoLogins:
                     db["organisations"].insert({"id": org_id, "name": org_name, "sector": sector,
                                                 "created_at": utcnow()})
                     add_professional(db, keys, organisation_id=org_id, login=login, name=pro_name,
-                                     role_title=role_title, password=DEMO_PASSWORDS[login])
+                                     role_title=role_title, password=DEMO_PASSWORDS[login],
+                                     is_admin=login == "karin")
                 set_meta(db, "demo_hub", "1")
         for _key, org_name, _sector, login, pro_name, role_title, _contact in ORGANISATIONS:
             row = queries.professional_by_login(db, keys.lookup_hash("professional", login))

@@ -302,6 +302,12 @@ def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     )
 
 
+def hub_0004_admins(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # An organisation's admin is alerted when someone of the organisation records a legal ground
+    # or an emergency.
+    db.execute("ALTER TABLE professionals ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0")
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -325,5 +331,6 @@ MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
     "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit),
                ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays),
                ("0005_sync", family_0005_sync)],
-    "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync)],
+    "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync),
+            ("0004_admins", hub_0004_admins)],
 }

@@ -352,3 +352,36 @@ def test_a_cached_key_leaves_memory_and_stops_working_when_the_wrap_is_deleted(r
     with roles.hub.app_context():
         with pytest.raises(NotShared):
             open_for_organisation(get_db(), ring, clock(), tom, envelope_id, cache)
+
+
+def test_the_organisations_admin_is_alerted_when_a_colleague_records_an_emergency(roles):
+    from webapp.auth.professionals import add_professional
+    from webapp.db import get_db
+
+    with roles.hub.app_context():
+        _pid, secret = add_professional(get_db(), roles.hub.extensions["onsplan.node_key"],
+                                        organisation_id=ORG["wijkteam"], login="piet", name="Piet Smit",
+                                        role_title="jeugdhulpverlener", password="piet zijn lange wachtwoord")
+    piet = roles.hub.test_client()
+    actions = Actions(piet)
+    actions.post_form("/inloggen", login="piet", password="piet zijn lange wachtwoord")
+    import pyotp
+    assert actions.post_form("/inloggen/code", code=pyotp.TOTP(secret).now()).status_code == 303
+    noor = roles.child("Noor")
+    link = f"/werkplek/kind/{roles.family_id}/{noor.id}"
+    page = piet.get(link).get_data(as_text=True)
+    assert "Voor de beheerder" not in piet.get("/werkplek").get_data(as_text=True)  # Piet is not the admin
+    reason = "Noor vertelde op school over geweld thuis; overleg met Veilig Thuis is nodig."
+    assert piet.post(link + "/noodsituatie", data={"emergency-csrf_token": csrf_token(page),
+                                                   "emergency-kind": "evaluations",
+                                                   "emergency-reason": reason}).status_code == 303
+    karin, _link, _page, _noor = _karin_on(roles, "Lotte")
+    workplace = karin.get("/werkplek").get_data(as_text=True)
+    assert "Voor de beheerder: wettelijke gronden en noodsituaties" in workplace
+    assert "Piet Smit legde een noodsituatie vast voor Antwoorden bij evaluaties" in workplace
+    assert "Wacht op de gezinsomgeving" in workplace
+    roles.sync()
+    assert "Van kracht." in karin.get("/werkplek").get_data(as_text=True)
+    tom = roles.hub.test_client()
+    Actions(tom).professional_login(roles.hub, "tom")
+    assert "Voor de beheerder" not in tom.get("/werkplek").get_data(as_text=True)

@@ -11,7 +11,7 @@ from webapp.db import utcnow
 
 
 def add_professional(db: sqlite_utils.Database, keys: NodeKey, *, organisation_id: str, login: str, name: str,
-                     role_title: str, password: str) -> tuple[str, str]:
+                     role_title: str, password: str, is_admin: bool = False) -> tuple[str, str]:
     """Create a professional with a fresh TOTP secret; returns (id, secret) so it can be shown once."""
     cipher = keys.field_cipher("professional")
     professional_id = new_record_id()
@@ -23,5 +23,6 @@ def add_professional(db: sqlite_utils.Database, keys: NodeKey, *, organisation_i
         "password_hash": hash_password(password),
         "totp_secret": cipher.encrypt(professional_id, secret),
         "created_at": utcnow(),
+        "is_admin": int(is_admin),
     })
     return professional_id, secret

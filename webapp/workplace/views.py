@@ -4,16 +4,18 @@ shared plan (with a proposal form), legal grounds and emergencies, and inviting 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sync.hub import Reader, make_invitation, record_basis, recorded_bases, write_for_family
+from sync.hub import Reader, make_invitation, organisation_alerts, record_basis, recorded_bases, write_for_family
 from sync.keyring import KeyRing
 from sync.record import new_record_id
 from webapp.auth import professional_required, queries
 from webapp.consent import texts
+from webapp.consent.texts import local_time
 from webapp.db import get_db
 from webapp.plan import labels
 from webapp.plan.forms import GoalForm
@@ -32,13 +34,14 @@ from webapp.workplace.forms import (
 from webapp.workplace.queries import Hub, caseload, card_of, mark_visited, shared_plan, shared_responses
 
 bp = Blueprint("workplace", __name__, url_prefix="/werkplek")
+ALERT_DAYS = 30  # how far back an admin sees legal grounds and emergencies of the organisation
 
 
 def current_reader() -> Reader:
     """The signed-in professional as the one read helper needs them (name and role from their encrypted profile)."""
     row = queries.professional_by_id(get_db(), current_user.account_id)
     profile = node_key().field_cipher("professional").decrypt(row["id"], row["profile"])
-    return Reader(row["id"], row["organisation_id"], profile["name"], profile["role_title"])
+    return Reader(row["id"], row["organisation_id"], profile["name"], profile["role_title"], bool(row["is_admin"]))
 
 
 def _hub() -> Hub:
@@ -59,7 +62,13 @@ def is_regisseur(reader: Reader) -> bool:
 def caseload_page():
     reader = current_reader()
     search = request.args.get("zoek", "")[:100]
+    alerts = []
+    if reader.is_admin:
+        since = (datetime.now(timezone.utc) - timedelta(days=ALERT_DAYS)).isoformat(timespec="seconds")
+        alerts = [(datetime.fromisoformat(at), basis)
+                  for at, basis in organisation_alerts(get_db(), _details_cipher(), reader.organisation_id, since)]
     return render("workplace/caseload.html", cards=caseload(_hub(), reader, search), search=search,
+                  alerts=alerts, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES), local_time=local_time,
                   regisseur=is_regisseur(reader))
 
 
