@@ -38,6 +38,8 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     proxy_hops: int = 0
     invitation_days: int = 7
+    # Where "Snel weg" (leave quickly) takes a family member: a neutral site, chosen per deployment.
+    leave_url: str = "https://www.buienradar.nl/"
     session_hours: int = 12
     # argon2id cost; tests lower it so the suite stays fast, never below the library minimum.
     password_time_cost: int = 3
@@ -70,6 +72,7 @@ SETTINGS: dict[str, Callable[[str], object]] = {
     "login_rate_limit": str,
     "proxy_hops": int,
     "invitation_days": int,
+    "leave_url": str,
     "session_hours": int,
     "node_key_b64": str,
 }

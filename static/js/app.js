@@ -18,6 +18,32 @@
       }
     });
   }
+  // "Snel weg" (leave quickly): the page disappears at once; what still waits on the phone is
+  // sent if the connection allows (at most 1.5 s), then the server signs out, tells the browser to
+  // delete everything OnsPlan keeps here and sends it to a neutral site. location.replace keeps
+  // this page out of the back history. Also on Escape pressed three times.
+  var leave = document.querySelector("[data-leave-quickly]");
+  if (leave) {
+    var leaving = false;
+    var go = function () {
+      if (leaving) { return; }
+      leaving = true;
+      document.documentElement.style.visibility = "hidden";
+      document.title = "";
+      var sent = window.onsplanOutbox && navigator.onLine ? window.onsplanOutbox.send() : Promise.resolve();
+      var wait = new Promise(function (resolve) { setTimeout(resolve, 1500); });
+      Promise.race([sent.catch(function () {}), wait]).then(function () { window.location.replace(leave.href); });
+    };
+    leave.addEventListener("click", function (event) { event.preventDefault(); go(); });
+    var escapes = [];
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      var now = Date.now();
+      escapes = escapes.filter(function (t) { return now - t < 2000; });
+      escapes.push(now);
+      if (escapes.length >= 3) { go(); }
+    });
+  }
   // The print button needs JavaScript, so it is hidden until this script runs.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

@@ -197,7 +197,7 @@
     return sending;
   }
   window.addEventListener("online", sendAll);
-  window.onsplanOutbox = { send: sendAll, items: mine };  // for tests and the waiting list
+  window.onsplanOutbox = { send: sendAll, items: mine };  // for tests, the waiting list and leaving quickly
 
   // What the person sees ----------------------------------------------------------------------
   function showCount() {

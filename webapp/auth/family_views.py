@@ -61,6 +61,20 @@ def login():
     return render("auth/login.html", form=form, status=422 if form.errors or form.form_errors else 200)
 
 
+@bp.get("/snel-weg")
+def leave_quickly():
+    """"Snel weg": leave at once for a neutral site. Signs out, and tells the browser to delete
+    everything OnsPlan keeps on the phone (pages, waiting items, the service worker). A plain link,
+    so it works without JavaScript too; the script sends what still waits first. A GET that signs
+    out can be triggered by another site; for a way out that must always work, that is accepted."""
+    sign_out()
+    response = redirect(current_app.config["ONSPLAN"].leave_url, 303)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.post("/uitloggen")
 def logout():
     """Sign out: the session ends on the server, not only in this browser."""
