@@ -1,5 +1,6 @@
-// OnsPlan's own small script. Every page works without it; it only adds the
-// offline shell (service worker) and cleans up on sign-out.
+// OnsPlan's own small script. Every page works without it; it adds the offline shell (service
+// worker), "Snel weg" without a page load, cleaning up on sign-out, the offline banner, and
+// keeping the place after htmx swaps. The outbox is its own script (outbox.js).
 (function () {
   "use strict";
   if ("serviceWorker" in navigator) {
