@@ -43,6 +43,9 @@ def test_a_childs_page_shows_the_shared_goals_and_says_what_is_not_shared(coordi
     page = coordinator.get("/werkplek").get_data(as_text=True)
     sam = next(link for link in _child_links(page) if ">Sam</a>" in page.split(link)[1][:40])
     child = coordinator.get(sam).get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", child, re.S).group(1)
+    assert title.startswith("Plan van Sam") and "<" not in title and "&lt;" not in title
+    assert child.count('id="feedback"') == 1 and child.count('id="grounds"') == 1  # each form once
     assert "Plan en doelen: gedeeld" in child
     assert "Sam slaapt door de week vóór 23.00 uur." in child
     assert "Reacties van de jongere: niet gedeeld" in child
