@@ -207,9 +207,13 @@ def test_feedback_an_afspraak_and_an_evaluation_moment_from_the_hub_reach_the_fa
     assert client.post(link + "/terugkoppeling", data={
         "note-csrf_token": token, "note-client_id": _client_id(page, "note"), "note-goal": goal_id,
         "note-text": "Sam vertelde dat het slaapdagboek helpt."}).status_code == 303
+    late = client.post(link + "/afspraak", data={
+        "afspraak-csrf_token": token, "afspraak-client_id": _client_id(page, "afspraak"),
+        "afspraak-what": "Te laat", "afspraak-due": "01-01-2020"})
+    assert late.status_code == 422 and "Kies een datum vanaf vandaag." in late.get_data(as_text=True)
     assert client.post(link + "/afspraak", data={
         "afspraak-csrf_token": token, "afspraak-client_id": _client_id(page, "afspraak"),
-        "afspraak-what": "Karin belt de huisarts over de slaapproblemen.", "afspraak-due": "31-12-2030",
+        "afspraak-what": "Karin belt de huisarts over de slaapproblemen.", "afspraak-due": "31-12-2027",
         "afspraak-goal": goal_id}).status_code == 303
     past = client.post(link + "/evaluatiemoment", data={
         "moment-csrf_token": token, "moment-client_id": _client_id(page, "moment"), "moment-on": "01-01-2020",
@@ -224,7 +228,7 @@ def test_feedback_an_afspraak_and_an_evaluation_moment_from_the_hub_reach_the_fa
     goal = plan.goal(goal_id)
     assert any(c.text == "Sam vertelde dat het slaapdagboek helpt." and c.is_review_note for c in goal.comments)
     afspraak = next(a for a in plan.afspraken if a.what == "Karin belt de huisarts over de slaapproblemen.")
-    assert afspraak.who_kind == "organisation" and afspraak.goal == goal_id and afspraak.due.year == 2030
+    assert afspraak.who_kind == "organisation" and afspraak.goal == goal_id and afspraak.due.year == 2027
     moment = next(m for m in plan.moments if m.title == "Tweede evaluatie")
     assert moment.goals == (goal_id,) and moment.on.isoformat() == "2031-01-15"
 

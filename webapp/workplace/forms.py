@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.consent.store import LEGAL_GROUNDS
 from webapp.dates import DayField
+from webapp.plan.forms import AfspraakForm
 
 KIND_CHOICES = [("plan", _l("Plan and goals")), ("evaluations", _l("Evaluation answers")),
                 ("youth_comments", _l("Comments of the youth"))]
@@ -58,15 +59,11 @@ class ReviewNoteForm(FlaskForm):
                                      Length(max=1000, message=_l("Use at most %(n)s characters.", n=1000))])
 
 
-class HubAfspraakForm(FlaskForm):
-    """An afspraak your organisation proposes to do."""
+class HubAfspraakForm(AfspraakForm):
+    """An afspraak your organisation proposes to do: the family's afspraak form (the same fields,
+    limits and date rule), where who does it is always the organisation."""
 
-    client_id = HiddenField()
-    what = StringField(_l("What will your organisation do?"), filters=[_strip],
-                       validators=[DataRequired(_l("Describe what will be done.")),
-                                   Length(max=300, message=_l("Use at most %(n)s characters.", n=300))])
-    due = DayField(_l("By when? (optional)"), validators=[Optional()])
-    goal = SelectField(_l("For which goal? (optional)"), validators=[Optional()])
+    who = None
 
 
 class MomentForm(FlaskForm):

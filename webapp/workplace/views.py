@@ -101,11 +101,18 @@ FORMS = {"form": (GoalForm, None), "basis_form": (LegalBasisForm, "basis"),
          "afspraak_form": (HubAfspraakForm, "afspraak"), "moment_form": (MomentForm, "moment")}
 
 
+def _new_form(name: str):
+    form_class, prefix = FORMS[name]
+    if form_class is HubAfspraakForm:  # its date rule counts from the hub's today
+        return form_class(prefix=prefix, today=current_app.config["ONSPLAN"].today())
+    return form_class(prefix=prefix) if prefix else form_class()
+
+
 def _forms(shared, **given) -> dict:
     """Every form of the child page; the one that was sent keeps its data and errors."""
     forms = {}
-    for name, (form_class, prefix) in FORMS.items():
-        form = given.get(name) or (form_class(prefix=prefix) if prefix else form_class())
+    for name in FORMS:
+        form = given.get(name) or _new_form(name)
         if not form.client_id.data:
             form.client_id.data = new_record_id()
         forms[name] = form
@@ -154,8 +161,7 @@ def _back(card, anchor: str):
 
 
 def _posted_form(name: str, card, reader: Reader):
-    form_class, prefix = FORMS[name]
-    form = form_class(prefix=prefix)
+    form = _new_form(name)
     _goal_choices({name: form}, shared_plan(_hub(), reader, card.family_id, card.child_id))
     return form
 
@@ -182,12 +188,7 @@ def afspraak(family_id: str, child_id: str):
     reader = current_reader()
     card = _visible_card(family_id, child_id, reader)
     form = _posted_form("afspraak_form", card, reader)
-    today = current_app.config["ONSPLAN"].today()
-    valid = form.validate_on_submit()
-    if valid and form.due.data and form.due.data < today:
-        form.due.errors = [_("Choose a date from today on.")]
-        valid = False
-    if not valid:
+    if not form.validate_on_submit():
         return _child_page(card, reader, status=422, afspraak_form=form)
     _send_to_family(card, reader, "agreement_item", form.client_id.data, {
         "goal": form.goal.data or None, "what": form.what.data, "status": "open", "by": _by(reader),
