@@ -146,6 +146,20 @@ def join_hub(store: RecordStore, ring: KeyRing, transport_for: TransportFor, cod
     return invitation.hub_url
 
 
+def join_hub_as_new_family(store: RecordStore, ring: KeyRing, transport_for: TransportFor, code: str) -> str:
+    """Make a new family and enrol it with the hub of the invitation; returns the family id.
+    Raises SyncError, and then nothing is left behind."""
+    family_id = store.create_family()
+    try:
+        join_hub(store, ring, transport_for, code, family_id)
+    except SyncError:
+        with transaction(store.db):
+            ring.forget(family_id)
+            store.forget_new_family(family_id)
+        raise
+    return family_id
+
+
 # One round --------------------------------------------------------------------------------
 
 @dataclass

@@ -333,6 +333,11 @@ def _last_hub_seq(db: sqlite_utils.Database, family_id: str) -> int:
 
 # Records made on the hub ----------------------------------------------------------------------
 
+def already_made(db: sqlite_utils.Database, record_id: str) -> bool:
+    """Is there an envelope with this id (a form sent twice: the client-made id came before)?"""
+    return db.execute("SELECT 1 FROM envelopes WHERE id = ?", [record_id]).fetchone() is not None
+
+
 def write_for_family(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, *, organisation_id: str,
                      family_id: str, kind: str, subject: str, body: dict, record_id: str | None = None,
                      replaces: str | None = None, clock: str | None = None) -> Record:
@@ -517,12 +522,15 @@ class RecordedBasis:
 
 
 def record_basis(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, details_cipher, *, reader: "Reader",
-                 family_id: str, child_id: str, kind: str, body: dict, record_id: str) -> Record:
+                 family_id: str, child_id: str, kind: str, body: dict, record_id: str) -> Record | None:
     """Record a legal basis or an emergency for a child: it travels to the family space, which
-    decides and wraps the keys in its next round; until then the hub shows it as waiting."""
+    decides and wraps the keys in its next round; until then the hub shows it as waiting.
+    The same id again (a form sent twice) records nothing and returns None."""
     if kind not in ("legal_basis", "emergency_access"):
         raise ValueError("not a legal basis or emergency")
     with transaction(db):
+        if already_made(db, record_id):
+            return None
         record = write_for_family(db, ring, hlc, organisation_id=reader.organisation_id, family_id=family_id,
                                   kind=kind, subject=child_id, body=body, record_id=record_id)
         db.execute("INSERT INTO recorded_bases (envelope_id, organisation_id, family_id, subject, category, details,"

@@ -53,6 +53,11 @@ class KeyRing:
     def has(self, owner: str) -> bool:
         return self.db.execute("SELECT 1 FROM key_pairs WHERE owner = ?", [owner]).fetchone() is not None
 
+    def forget(self, owner: str) -> None:
+        """Remove every key pair of an owner that never came into use (a family whose joining failed)."""
+        self.db.execute("DELETE FROM key_pairs WHERE owner = ?", [owner])
+        self._opened = {k: v for k, v in self._opened.items() if k[0] != owner}
+
     def rotate(self, owner: str) -> KeyPair:
         """A new current key pair; the old one is kept (retired) so what it signed and received still opens."""
         pair = KeyPair.generate()

@@ -87,6 +87,12 @@ class RecordStore:
                         [family_id, self.keys.wrap(family_id, new_data_key()), utcnow()])
         return family_id
 
+    def forget_new_family(self, family_id: str) -> None:
+        """Remove a family that was made but never used (joining a hub failed); one with records stays."""
+        self.db.execute("DELETE FROM families WHERE id = ? AND NOT EXISTS"
+                        " (SELECT 1 FROM records WHERE family_id = ?)", [family_id, family_id])
+        self._ciphers.pop(family_id, None)
+
     def family_exists(self, family_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM families WHERE id = ?", [family_id]).fetchone() is not None
 

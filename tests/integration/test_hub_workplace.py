@@ -115,11 +115,12 @@ def test_a_legal_ground_waits_on_the_hub_until_the_family_space_has_it_and_then_
     assert missing.status_code == 422
     body = missing.get_data(as_text=True)
     assert "Zeg waar de wettelijke grond vandaan komt." in body and "Vul een datum in" in body
-    made = client.post(link + "/wettelijke-grond", data={
-        "basis-csrf_token": token, "basis-client_id": client_id, "basis-kind": "youth_comments",
-        "basis-ground": "court_order", "basis-source": "Beschikking rechtbank Midden, 12-11-2026",
-        "basis-starts_on": "12-11-2026"})
-    assert made.status_code == 303
+    sent = {"basis-csrf_token": token, "basis-client_id": client_id, "basis-kind": "youth_comments",
+            "basis-ground": "court_order", "basis-source": "Beschikking rechtbank Midden, 12-11-2026",
+            "basis-starts_on": "12-11-2026"}
+    assert client.post(link + "/wettelijke-grond", data=sent).status_code == 303
+    assert client.post(link + "/wettelijke-grond", data=sent).status_code == 303  # sent twice: recorded once
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM recorded_bases").fetchone()[0] == 1
     _link, page = _noor_page(client, roles)
     assert "Wacht op de gezinsomgeving; nog niet van kracht." in page
     assert "Reacties van de jongere: niet gedeeld" in page

@@ -15,7 +15,7 @@ from webapp.people.members import add_member, find_member, may_have_youth_accoun
 from webapp.records import get_store, node_key
 from webapp.render import render
 from webapp.security import limiter
-from sync.family import Transport, join_hub
+from sync.family import Transport, join_hub_as_new_family
 from sync.keyring import KeyRing
 from sync.record import new_record_id
 from sync.wire import INVITATION_PREFIX, SyncError
@@ -126,14 +126,7 @@ def _join_hub_as_new_family(code: str) -> str:
     invitation here; returns that invitation's id. Raises SyncError (nothing is left behind)."""
     store = get_store()
     db = store.db
-    family_id = store.create_family()
-    try:
-        join_hub(store, KeyRing(db, store.keys), Transport, code, family_id)
-    except SyncError:
-        with transaction(db):
-            db.execute("DELETE FROM key_pairs WHERE owner = ?", [family_id])
-            db.execute("DELETE FROM families WHERE id = ?", [family_id])
-        raise
+    family_id = join_hub_as_new_family(store, KeyRing(db, store.keys), Transport, code)
     code, _expires = issue_invitation(db, family_id=family_id, role="parent", person_id=None,
                                       created_by="hub-invitation", days=1)
     return queries.open_invitation(db, code.replace("-", ""))["id"]

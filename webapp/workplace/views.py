@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sync.hub import Reader, make_invitation, organisation_alerts, record_basis, recorded_bases, write_for_family
+from sync.hub import Reader, already_made, make_invitation, organisation_alerts, record_basis, recorded_bases, write_for_family
 from sync.keyring import KeyRing
 from sync.record import new_record_id
 from webapp.auth import professional_required, queries
@@ -76,21 +76,16 @@ def caseload_page():
 @professional_required
 def child(family_id: str, child_id: str):
     """A child's plan as far as the family shares it with my organisation, and a form to propose a goal."""
-    db, reader = get_db(), current_reader()
+    reader = current_reader()
     card = card_of(_hub(), reader, family_id, child_id)
     if card is None:
         abort(404)  # not shared with this organisation: nothing to show, not even that the child exists
     form = GoalForm()
     if form.validate_on_submit():
-        goal_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
-        by = {"side": "professional", "id": reader.organisation_id,
-              "name": f"{reader.name} ({current_user.organisation_name})"}
-        if db.execute("SELECT 1 FROM envelopes WHERE id = ?", [goal_id]).fetchone() is None:
-            write_for_family(db, _ring(), clock(), organisation_id=reader.organisation_id, family_id=family_id,
-                             kind="goal", subject=child_id, record_id=goal_id, body={
-                                 "item": goal_id, "version": 1, "status": GoalStatus.PROPOSED.value,
-                                 "life_domain": form.life_domain.data, "title": form.title.data,
-                                 "strengths": form.strengths.data or "", "gas": form.gas_values(), "by": by})
+        _send_to_family(card, reader, "goal", form.client_id.data, {
+            "version": 1, "status": GoalStatus.PROPOSED.value, "life_domain": form.life_domain.data,
+            "title": form.title.data, "strengths": form.strengths.data or "", "gas": form.gas_values(),
+            "by": _by(reader)})
         flash(_("Your proposal is sent to the family. They see it the next time their plan is updated."), "success")
         return redirect(url_for("workplace.child", family_id=family_id, child_id=child_id), 303)
     return _child_page(card, reader, status=422 if form.errors else 200, form=form)
@@ -144,10 +139,10 @@ def _child_page(card, reader: Reader, status: int = 200, **given):
 def _send_to_family(card, reader: Reader, kind: str, record_id: str, body: dict) -> None:
     """Make a record for the family (once per form: the form's client id is the record id)."""
     record_id = record_id if _is_uuid(record_id) else new_record_id()
-    if get_db().execute("SELECT 1 FROM envelopes WHERE id = ?", [record_id]).fetchone() is None:
+    if not already_made(get_db(), record_id):
         write_for_family(get_db(), _ring(), clock(), organisation_id=reader.organisation_id,
                          family_id=card.family_id, kind=kind, subject=card.child_id, record_id=record_id,
-                         body={**body, "item": record_id} if kind in ("agreement_item", "evaluation_moment")
+                         body={**body, "item": record_id} if kind in ("goal", "agreement_item", "evaluation_moment")
                          else body)
 
 
@@ -266,14 +261,14 @@ def legal_basis(family_id: str, child_id: str):
     if not form.validate_on_submit():
         return _child_page(card, reader, status=422, basis_form=form)
     record_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
-    if get_db().execute("SELECT 1 FROM envelopes WHERE id = ?", [record_id]).fetchone() is None:
-        record_basis(get_db(), _ring(), clock(), _details_cipher(), reader=reader, family_id=family_id,
-                     child_id=child_id, kind="legal_basis", record_id=record_id, body={
-                         "item": record_id, "organisation_id": reader.organisation_id,
-                         "organisation": current_user.organisation_name, "kind": form.kind.data,
-                         "ground": form.ground.data, "source": form.source.data,
-                         "starts_on": form.starts_on.data.isoformat(),
-                         "ends_on": form.ends_on.data.isoformat() if form.ends_on.data else None})
+    # A form sent twice records once: record_basis checks the client-made id.
+    record_basis(get_db(), _ring(), clock(), _details_cipher(), reader=reader, family_id=family_id,
+                 child_id=child_id, kind="legal_basis", record_id=record_id, body={
+                     "item": record_id, "organisation_id": reader.organisation_id,
+                     "organisation": current_user.organisation_name, "kind": form.kind.data,
+                     "ground": form.ground.data, "source": form.source.data,
+                     "starts_on": form.starts_on.data.isoformat(),
+                     "ends_on": form.ends_on.data.isoformat() if form.ends_on.data else None})
     flash(_("The legal ground is recorded. It takes effect when the family space has received it; "
             "until then it shows as waiting."), "success")
     return redirect(url_for("workplace.child", family_id=family_id, child_id=child_id, _anchor="grounds"), 303)
@@ -294,14 +289,14 @@ def emergency(family_id: str, child_id: str):
     if not valid:
         return _child_page(card, reader, status=422, emergency_form=form)
     record_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
-    if get_db().execute("SELECT 1 FROM envelopes WHERE id = ?", [record_id]).fetchone() is None:
-        record_basis(get_db(), _ring(), clock(), _details_cipher(), reader=reader, family_id=family_id,
-                     child_id=child_id, kind="emergency_access", record_id=record_id, body={
-                         "item": record_id, "organisation_id": reader.organisation_id,
-                         "organisation": current_user.organisation_name, "kind": form.kind.data,
-                         "reason": form.reason.data, "professional": reader.name, "role": reader.role,
-                         "recorded_on": today.isoformat(),
-                         "ends_on": (form.ends_on.data or today).isoformat()})
+    # A form sent twice records once: record_basis checks the client-made id.
+    record_basis(get_db(), _ring(), clock(), _details_cipher(), reader=reader, family_id=family_id,
+                 child_id=child_id, kind="emergency_access", record_id=record_id, body={
+                     "item": record_id, "organisation_id": reader.organisation_id,
+                     "organisation": current_user.organisation_name, "kind": form.kind.data,
+                     "reason": form.reason.data, "professional": reader.name, "role": reader.role,
+                     "recorded_on": today.isoformat(),
+                     "ends_on": (form.ends_on.data or today).isoformat()})
     flash(_("The emergency is recorded with your reason. It takes effect when the family space has received it; "
             "the family sees it in their overview."), "success")
     return redirect(url_for("workplace.child", family_id=family_id, child_id=child_id, _anchor="grounds"), 303)
