@@ -168,3 +168,27 @@ def test_a_professional_proposes_a_goal_with_the_keyboard_only(browser, both):
                   "'Doel voorstellen'")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Je voorstel is naar het gezin gestuurd.")).to_be_visible()
+
+
+def test_hub_pages_fit_a_320_px_phone_with_long_words_and_web_addresses(browser, both):
+    from tests.e2e.test_long_text_in_browser import ADDRESS, LONG_WORD
+
+    hub, _family, _sync = both
+    page = browser.new_context(viewport={"width": 320, "height": 640}, locale="nl-NL").new_page()
+    _professional_sign_in(page, hub)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "caseload"
+    page.get_by_role("link", name="Lotte", exact=True).click()
+    page.get_by_label("Wat moet er bereikt worden?").fill(f"{LONG_WORD} {ADDRESS}")
+    page.get_by_label("Eigen kracht: hierop bouwen we").fill(ADDRESS)
+    page.get_by_role("button", name="Doel voorstellen").click()
+    expect(page.get_by_text("Je voorstel is naar het gezin gestuurd.")).to_be_visible()
+    page.locator("#feedback").get_by_label("Jouw terugkoppeling aan het gezin").fill(f"Zie {ADDRESS} {LONG_WORD}")
+    page.get_by_role("button", name="Terugkoppeling sturen").click()
+    expect(page.get_by_text("Je terugkoppeling is naar het gezin gestuurd.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "a child's page"
+    assert_accessible(page)
+    page.get_by_role("button", name="English").click()  # the hub speaks English too
+    expect(page.get_by_role("heading", name="What the family shares with you")).to_be_visible()
+    expect(page.get_by_role("heading", name="Legal ground or emergency")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Nederlands").click()
