@@ -126,6 +126,13 @@ def sign_in(page, server, login: str) -> None:
     page.wait_for_url("**/home")
 
 
+def controlled_by_the_worker(page) -> None:
+    """Wait until the service worker is installed and controls this page (as after a second visit)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
 def assert_accessible(page) -> None:
     """axe-core finds zero violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe

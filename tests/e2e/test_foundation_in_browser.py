@@ -7,7 +7,7 @@ from datetime import date
 import pyotp
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, sign_in
 from webapp.demo import DEMO_PASSWORDS
 
 
@@ -153,9 +153,7 @@ def test_professional_signs_in_with_a_second_factor(page, hub_server):
 
 def test_pages_seen_before_stay_readable_offline_until_sign_out(page, context, family_server):
     sign_in(page, family_server, "fatima")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled_by_the_worker(page)
     page.get_by_role("link", name="Plan van Lotte").click()
     plan_url = page.url
     page.wait_for_function("caches.open('onsplan-pages-v1').then(c => c.keys()).then(k => k.length >= 2)")

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, sign_in
 from webapp.records import get_meta, get_store
 
 NEUTRAL = b"<!doctype html><html lang='nl'><head><title>Het weer</title></head><body><h1>Het weer vandaag</h1></body></html>"
@@ -51,9 +51,7 @@ def _signed_out_and_nothing_kept(context, family_server) -> None:
 def test_leave_quickly_from_the_plan_goes_to_a_neutral_site_and_leaves_nothing(context, family_server, neutral_site):
     page = context.new_page()
     sign_in(page, family_server, "fatima")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled_by_the_worker(page)
     page.get_by_role("link", name="Plan van Sam").click()
     page.wait_for_function("caches.keys().then(k => k.some(n => n.startsWith('onsplan-pages-')))")
     assert_accessible(page)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, sign_in
 from webapp.records import get_meta, get_store
 
 SAVED = "Bewaard op deze telefoon, nog niet verzonden."
@@ -52,9 +52,7 @@ def test_an_afspraak_made_offline_waits_on_the_phone_and_is_sent_once_when_onlin
 def test_evaluation_answers_sent_offline_arrive_exactly_once(context, family_server):
     page = context.new_page()
     sign_in(page, family_server, "fatima")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled_by_the_worker(page)
     page.locator("li.card", has=page.get_by_role("link", name="Plan van Sam")).get_by_role(
         "link", name=re.compile("Geef je antwoorden voor de evaluatie")).click()
     page.locator("li.card", has_text="Je eigen antwoorden").get_by_role("link", name=re.compile("invullen")).click()
@@ -182,9 +180,7 @@ def test_a_withdrawal_made_offline_takes_effect_only_when_it_is_sent(context, fa
 def test_a_kept_page_is_not_shown_after_its_session_has_ended(context, family_server):
     page = context.new_page()
     sign_in(page, family_server, "fatima")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled_by_the_worker(page)
     page.get_by_role("link", name="Plan van Lotte").click()
     plan_url = page.url
     page.wait_for_function(f"caches.open('onsplan-pages-v1').then(c => c.match('{plan_url}')).then(r => !!r)")
@@ -206,9 +202,7 @@ def test_a_kept_page_is_not_shown_after_its_session_has_ended(context, family_se
 def test_pages_kept_on_the_phone_go_when_the_session_ended_on_the_server(context, family_server):
     page = context.new_page()
     sign_in(page, family_server, "fatima")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled_by_the_worker(page)
     page.wait_for_function("caches.open('onsplan-pages-v1').then(c => c.keys()).then(k => k.length >= 1)")
     with family_server.app.app_context():  # signed out on another device: the server ends the session
         from webapp.db import get_db
@@ -222,9 +216,7 @@ def test_a_new_version_takes_over_cleanly_and_offers_to_reload(context, family_s
 
     page = context.new_page()
     sign_in(page, family_server, "fatima")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled_by_the_worker(page)
     old = page.evaluate("caches.keys()")
     assert any(k.startswith("onsplan-shell-") for k in old)
     monkeypatch.setattr(pwa, "shell_version", lambda: "nieuweversie")  # the next deployment
