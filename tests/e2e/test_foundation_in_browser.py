@@ -155,6 +155,7 @@ def test_pages_seen_before_stay_readable_offline_until_sign_out(page, context, f
     sign_in(page, family_server, "fatima")
     controlled_by_the_worker(page)
     page.get_by_role("link", name="Plan van Lotte").click()
+    page.wait_for_url(re.compile(r"/kind/[^/?#]+$"))  # the plan page, not the page the click left
     plan_url = page.url
     page.wait_for_function("caches.open('onsplan-pages-v1').then(c => c.keys()).then(k => k.length >= 2)")
     context.set_offline(True)

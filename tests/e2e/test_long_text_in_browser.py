@@ -31,11 +31,13 @@ def test_long_words_and_web_addresses_fit_every_page_on_a_320_px_phone(context, 
 
     page.goto(family_server.url + "/home")
     page.get_by_role("link", name="Plan van Sam").click()
+    page.wait_for_url(re.compile(r"/kind/[^/?#]+$"))
     plan_url = page.url
     page.get_by_role("link", name="Doel voorstellen").first.click()
     page.get_by_label("Wat moet er bereikt worden?").fill(f"{LONG_WORD} {ADDRESS}")
     page.get_by_label("Eigen kracht: hierop bouwen we").fill(ADDRESS)
     page.get_by_role("button", name="Doel voorstellen").click()
+    page.wait_for_url(re.compile(r"/doel/[0-9a-f-]{36}$"))
     goal_url = page.url
     page.get_by_label("Je reactie").fill(f"Zie {ADDRESS} en {LONG_WORD}")
     page.get_by_role("button", name="Reactie versturen").first.click()

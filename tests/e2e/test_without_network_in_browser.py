@@ -182,6 +182,7 @@ def test_a_kept_page_is_not_shown_after_its_session_has_ended(context, family_se
     sign_in(page, family_server, "fatima")
     controlled_by_the_worker(page)
     page.get_by_role("link", name="Plan van Lotte").click()
+    page.wait_for_url(re.compile(r"/kind/[^/?#]+$"))  # the plan page, not the page the click left
     plan_url = page.url
     page.wait_for_function(f"caches.open('onsplan-pages-v1').then(c => c.match('{plan_url}')).then(r => !!r)")
     assert page.evaluate(f"caches.open('onsplan-pages-v1').then(c => c.match('{plan_url}'))"
