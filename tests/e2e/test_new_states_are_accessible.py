@@ -27,6 +27,7 @@ def test_take_back_my_yes_confirmation_start_and_results_pass_axe(page, browser,
     expect(other.get_by_role("heading", name="Dit wacht op jou").first).to_be_visible()
     assert_accessible(other)
     other.get_by_role("link", name="Plan van Sam").click()
+    other.wait_for_url(re.compile(r"/kind/[^/?#]+$"))
     other.goto(other.url + "/evaluatie")
     other.get_by_text("Hoe rekenen we dit uit?").click()
     expect(other.get_by_text("Kiresuk")).to_be_visible()

@@ -237,6 +237,7 @@ def test_agreeing_and_marking_done_offline_are_sent_when_online(context, family_
     page = context.new_page()
     sign_in(page, family_server, "fatima")
     page.get_by_role("link", name="Plan van Sam").click()
+    page.wait_for_url(re.compile(r"/kind/[^/?#]+$"))
     plan = page.url
     agreements = _count(family_server, "goal_agreement")
     context.set_offline(True)
