@@ -6,7 +6,7 @@
 4. lists Dutch strings that still need a translation (a test fails while any remain).
 
 ``--add FILE.json`` merges Dutch translations ({"English msgid": "Nederlandse tekst"}) into
-i18n/nl.po in the same run.
+i18n/nl.po in the same run; a plural has its singular and its plural msgid as two entries.
 """
 from __future__ import annotations
 
@@ -48,9 +48,12 @@ def update(lang: str, additions: dict[str, str] | None = None) -> list[str]:
             continue
         if lang == "en":
             message.string = message.id
+        elif isinstance(message.id, tuple):  # a plural: the JSON holds the singular and the plural apart
+            added = tuple((additions or {}).get(form) for form in message.id)
+            message.string = added if all(added) else existing.get(message.id, ("", ""))
         else:
             message.string = (additions or {}).get(message.id) or existing.get(message.id, "")
-        if not message.string:
+        if not all(message.string) if isinstance(message.string, tuple) else not message.string:
             missing.append(message.id)
     with path.open("wb") as handle:
         write_po(handle, catalog, no_location=True, sort_output=True, width=100)

@@ -4,7 +4,8 @@ organisation, envelopes whose signature it checked, and records it opened with s
 A cached key is used only while the organisation's wrap is still in the database (every read
 joins on ``key_wraps``, so a deleted wrap makes the record unreadable at once, in every process),
 and only for the very same wrap (the entry is keyed by a digest of the wrapped bytes); an opened record only for
-the very same envelope, read through a wrap that is still there. A push that deletes wraps also drops
+the very same envelope (its id and the seq it is stored under, which the hub never reuses), read
+through a wrap that is still there. A push that deletes wraps also drops
 their keys and the records opened with them from this process's memory straight away. Whoever can
 read this process's memory could use the cached keys anyway, so keeping the opened records as well
 does not widen what an attacker of the running hub gets.
@@ -28,7 +29,7 @@ class HubCache:
     def __init__(self) -> None:
         self._keys: OrderedDict[tuple[str, str, bytes], bytes] = OrderedDict()
         self._verified: OrderedDict[tuple[str, bytes], None] = OrderedDict()
-        self._records: OrderedDict[tuple[str, str, bytes], tuple[str, object]] = OrderedDict()
+        self._records: OrderedDict[tuple[str, str, int], tuple[str, object]] = OrderedDict()
         self._lock = threading.Lock()
 
     def key(self, organisation_id: str, key_ref: str, wrapped: bytes) -> bytes | None:
@@ -50,15 +51,16 @@ class HubCache:
                           and ref == key_ref]:
                 del self._records[entry]
 
-    def record(self, organisation_id: str, envelope_id: str, envelope_bytes: bytes):
+    def record(self, organisation_id: str, envelope_id: str, seq: int):
+        """A record opened before from envelope `envelope_id` stored as `seq`: the hub only ever
+        inserts envelopes and never reuses a seq, so the pair names the very same bytes."""
         with self._lock:
-            held = self._records.get((organisation_id, envelope_id, digest(envelope_bytes)))
+            held = self._records.get((organisation_id, envelope_id, seq))
             return held[1] if held else None
 
-    def keep_record(self, organisation_id: str, envelope_id: str, envelope_bytes: bytes, key_ref: str,
-                    record) -> None:
+    def keep_record(self, organisation_id: str, envelope_id: str, seq: int, key_ref: str, record) -> None:
         with self._lock:
-            self._records[(organisation_id, envelope_id, digest(envelope_bytes))] = (key_ref, record)
+            self._records[(organisation_id, envelope_id, seq)] = (key_ref, record)
             while len(self._records) > MAX_RECORDS:
                 self._records.popitem(last=False)
 

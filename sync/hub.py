@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable
 
 import sqlite_utils
 
@@ -393,33 +394,52 @@ def open_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridC
 
 
 def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: Reader,
-                               envelope_ids: list[str], cache: HubCache | None = None) -> dict[str, Record]:
+                               envelope_ids: list[str], cache: HubCache | None = None,
+                               choose: Callable[[dict[str, Record]], Iterable[str]] | None = None
+                               ) -> dict[str, Record]:
     """The one way a professional reads family data: each record opens only through a key wrapped for
-    the reader's organisation (what is not wrapped is left out), and every record opened is logged in
-    the same transaction: in the hub's hash-chained log, and (once per professional, child and kind of
-    information per hour) as an access event the family receives in "Wie keek mee".
+    the reader's organisation (what is not wrapped is left out), and every record handed back is
+    logged in the same transaction: in the hub's hash-chained log (one event per child and kind of
+    information), and (once per professional, child and kind of information per hour) as an access
+    event the family receives in "Wie keek mee".
+
+    `choose` picks, from everything opened, the ids to hand back (a page of a sorted list, the
+    names that match a search); only those are logged and returned, so the caller never gets a
+    record that was not logged.
 
     With a cache, keys unwrapped before and signatures checked before are not done again; the wrap
     must still be in the database for a record to open."""
     organisation_id = reader.organisation_id
-    rows = []
+    opened: dict[str, Record] = {}
+    to_open: list[str] = []
     for start in range(0, len(envelope_ids), 500):
         chunk = envelope_ids[start:start + 500]
+        for envelope_id, seq in db.execute(
+                "SELECT e.id, e.seq FROM envelopes e JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
+                f" WHERE e.id IN ({', '.join('?' for _ in chunk)})",  # nosec B608: placeholders only
+                [organisation_id, *chunk]).fetchall():
+            held = cache.record(organisation_id, envelope_id, seq) if cache is not None else None
+            if held is not None:  # opened before through this organisation's wrap, which is still there
+                opened[envelope_id] = held
+            else:
+                to_open.append(envelope_id)
+    rows = []
+    for start in range(0, len(to_open), 500):
+        chunk = to_open[start:start + 500]
         rows += db.execute(
-            "SELECT e.id, e.envelope, e.origin, w.wrapped, f.family_keys, f.old_family_keys FROM envelopes e"
+            "SELECT e.id, e.seq, e.envelope, e.origin, w.wrapped, e.family_id FROM envelopes e"
             " JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
-            " JOIN enrolled_families f ON f.family_id = e.family_id"
             f" WHERE e.id IN ({', '.join('?' for _ in chunk)})", [organisation_id, *chunk]).fetchall()  # nosec B608
-    opened: dict[str, Record] = {}
-    for envelope_id, raw, origin, wrapped, family_keys, old_family_keys in rows:
-        held = cache.record(organisation_id, envelope_id, raw) if cache is not None else None
-        if held is not None:  # opened before through this organisation's wrap, which is still there
-            opened[envelope_id] = held
-            continue
+    for envelope_id, seq, raw, origin, wrapped, family_id in rows:
         envelope = Envelope.from_json(json.loads(raw))
         h = envelope.header
         if cache is None or not cache.verified(envelope_id, raw):
             if origin == "family":
+                family_keys, old_family_keys = db.execute(
+                    "SELECT family_keys, old_family_keys FROM enrolled_families WHERE family_id = ?",
+                    [family_id]).fetchone() or (None, "[]")
+                if family_keys is None:
+                    continue  # a family that left the hub: nothing of it opens
                 candidates = [PublicKeys.from_json(json.loads(family_keys)),
                               *(PublicKeys.from_json(k) for k in json.loads(old_family_keys))]
             else:
@@ -444,7 +464,9 @@ def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: Hy
                 cache.keep_key(organisation_id, h.key_ref, wrapped, content_key)
         opened[envelope_id] = open_verified(envelope, content_key)
         if cache is not None:
-            cache.keep_record(organisation_id, envelope_id, raw, h.key_ref, opened[envelope_id])
+            cache.keep_record(organisation_id, envelope_id, seq, h.key_ref, opened[envelope_id])
+    if choose is not None:
+        opened = {envelope_id: opened[envelope_id] for envelope_id in choose(dict(opened))}
     if opened:
         _log_reads(db, ring, hlc, reader, list(opened.values()))
     return opened
@@ -452,20 +474,24 @@ def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: Hy
 
 def _log_reads(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: Reader,
                records: list[Record]) -> None:
+    """One hash-chained event per child and kind of information read (with how many records), and
+    an access event for the family once per professional, child and kind per hour."""
+    read: dict[tuple[str, str | None, str], int] = {}
+    for record in records:
+        key = (record.family_id, record.subject, record.category)
+        read[key] = read.get(key, 0) + 1
     with transaction(db):
         at = utcnow()
-        seen = {(r.family_id, r.subject, r.category) for r in records
-                if r.subject is not None and r.category in SHARED_CATEGORIES}
-        tell_family = [key for key in sorted(seen) if db.execute(
-            "SELECT 1 FROM read_events WHERE professional_id = ? AND family_id = ? AND subject = ? AND category = ?"
-            " AND at > ?", [reader.professional_id, *key, _hour_ago()]).fetchone() is None]
+        bases = _bases_in_effect(db, reader.organisation_id)
+        tell_family = _not_told_within_the_hour(db, reader, [key for key in read if key[1] is not None
+                                                             and key[2] in SHARED_CATEGORIES])
         last = db.execute("SELECT hash FROM read_events ORDER BY seq DESC LIMIT 1").fetchone()
         prev = last[0] if last else GENESIS
         events = []
-        for record in records:
+        for (family_id, subject, category), count in sorted(read.items(), key=lambda item: str(item[0])):
             event = {"professional_id": reader.professional_id, "organisation_id": reader.organisation_id,
-                     "family_id": record.family_id, "subject": record.subject, "category": record.category,
-                     "envelope_id": record.id}
+                     "role": reader.role, "family_id": family_id, "subject": subject, "category": category,
+                     "basis": bases.get((family_id, subject, category), "consent"), "records": count}
             digest_ = _event_hash(prev, at, event)
             events.append([at, *(event[name] for name in READ_EVENT_FIELDS), prev, digest_])
             prev = digest_
@@ -475,6 +501,7 @@ def _log_reads(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reade
         if tell_family:
             name = db.execute("SELECT name FROM organisations WHERE id = ?", [reader.organisation_id]).fetchone()
         for family_id, subject, category in tell_family:
+            # No basis: the family space names it with its own decider (it holds the consent).
             write_for_family(db, ring, hlc, organisation_id=reader.organisation_id, family_id=family_id,
                              kind="access_event", subject=subject, body={
                                  "organisation_id": reader.organisation_id, "organisation": name[0] if name else "",
@@ -482,11 +509,47 @@ def _log_reads(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reade
                                  "basis": None, "at": at})
 
 
+def _not_told_within_the_hour(db: sqlite_utils.Database, reader: Reader,
+                              keys: list[tuple[str, str | None, str]]) -> list[tuple[str, str, str]]:
+    """The (family, child, kind) of `keys` this professional has not read in the last hour (each
+    looked up in the reader index, so the cost does not grow with the log)."""
+    since, untold = _hour_ago(), []
+    for start in range(0, len(keys), 300):
+        chunk = keys[start:start + 300]
+        told = set(db.execute(
+            f"WITH k (f, s, c) AS (VALUES {', '.join('(?, ?, ?)' for _ in chunk)})"  # nosec B608: placeholders only
+            " SELECT f, s, c FROM k WHERE EXISTS (SELECT 1 FROM read_events r WHERE r.professional_id = ?"
+            " AND r.family_id = k.f AND r.subject = k.s AND r.category = k.c AND r.at > ?)",
+            [*(value for key in chunk for value in key), reader.professional_id, since]).fetchall())
+        untold += [key for key in chunk if key not in told]
+    return sorted(untold)
+
+
+def _bases_in_effect(db: sqlite_utils.Database, organisation_id: str) -> dict[tuple[str, str, str], str]:
+    """(family, child, kind of information) -> "emergency" or "legal" for what the organisation
+    recorded and the family space has received (it wraps the keys in that round); the rest of what
+    the organisation reads, it reads with consent as far as the hub can tell."""
+    bases: dict[tuple[str, str, str], str] = {}
+    for family_id, subject, category, kind in db.execute(
+            "SELECT b.family_id, b.subject, b.category, e.kind FROM recorded_bases b"
+            " JOIN envelopes e ON e.id = b.envelope_id JOIN enrolled_families f ON f.family_id = b.family_id"
+            " WHERE b.organisation_id = ? AND f.pulled_through >= e.seq", [organisation_id]).fetchall():
+        key = (family_id, subject, category)
+        if kind == "emergency_access" or bases.get(key) != "emergency":
+            bases[key] = "emergency" if kind == "emergency_access" else "legal"
+    return bases
+
+
 def _hour_ago() -> str:
     return (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(timespec="seconds")
 
 
-READ_EVENT_FIELDS = ("professional_id", "organisation_id", "family_id", "subject", "category", "envelope_id")
+# What each read event says: who (and in which role), of which organisation, which child and kind
+# of information, on which basis, and how many records. Events logged before hub migration 0005
+# named one envelope each and are checked with the fields they were chained with.
+READ_EVENT_FIELDS = ("professional_id", "organisation_id", "role", "family_id", "subject", "category", "basis",
+                     "records")
+FIRST_READ_EVENT_FIELDS = ("professional_id", "organisation_id", "family_id", "subject", "category", "envelope_id")
 GENESIS = "0" * 64
 
 
@@ -500,10 +563,13 @@ def verify_read_log(db: sqlite_utils.Database) -> tuple[int, int | None]:
     A link is broken when an event was changed (its hash no longer matches), removed or put in
     between (its `prev` no longer is the hash before it)."""
     prev, checked = GENESIS, 0
-    for row in db.execute(f"SELECT seq, at, prev_hash, hash, {', '.join(READ_EVENT_FIELDS)}"  # nosec B608
+    names = sorted(set(READ_EVENT_FIELDS) | set(FIRST_READ_EVENT_FIELDS))
+    for row in db.execute(f"SELECT seq, at, prev_hash, hash, {', '.join(names)}"  # nosec B608
                           " FROM read_events ORDER BY seq").fetchall():
         seq, at, prev_hash, digest = row[:4]
-        event = dict(zip(READ_EVENT_FIELDS, row[4:]))
+        values = dict(zip(names, row[4:]))
+        fields = FIRST_READ_EVENT_FIELDS if values["records"] is None else READ_EVENT_FIELDS
+        event = {name: values[name] for name in fields}
         if prev_hash != prev or _event_hash(prev_hash, at, event) != digest:
             return checked, seq
         prev, checked = digest, checked + 1

@@ -1,8 +1,10 @@
-"""The one place that opens SQLite: pragmas, per-request connections, migrations."""
+"""The one place that opens SQLite: pragmas, connections for requests (kept for reuse), migrations."""
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -89,17 +91,62 @@ def checkpoint(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+# Idle connections kept for the next request, per database file (at most IDLE_CONNECTIONS in all).
+# Closing the last connection to a WAL database checkpoints it, which cost a few milliseconds on
+# every request of a busy hub; a kept connection also skips the pragmas. SQLite's own automatic
+# checkpoint (every 1,000 pages) still runs, and a withdrawal checkpoints on purpose.
+IDLE_CONNECTIONS = 16
+_idle: "OrderedDict[int, tuple[Path, int, sqlite_utils.Database]]" = OrderedDict()
+_idle_lock = threading.Lock()
+
+
+def _inode(path: Path) -> int:
+    try:
+        return path.stat().st_ino
+    except FileNotFoundError:
+        return -1
+
+
+def _take(path: Path) -> tuple[sqlite_utils.Database, int]:
+    inode = _inode(path)
+    stale = []
+    with _idle_lock:
+        for key, (held_path, held_inode, db) in reversed(_idle.items()):
+            if held_path == path:
+                del _idle[key]
+                if held_inode == inode:
+                    break
+                stale.append(db)  # the file was replaced (a restore): never read the old one
+        else:
+            db = None
+    for old in stale:
+        old.conn.close()
+    return (db, inode) if db is not None else (connect(path), _inode(path))
+
+
+def _give_back(path: Path, inode: int, db: sqlite_utils.Database) -> None:
+    if db.conn.in_transaction:  # a request that failed halfway: nothing of it stays
+        db.conn.execute("ROLLBACK")
+    with _idle_lock:
+        _idle[id(db)] = (path, inode, db)
+        while len(_idle) > IDLE_CONNECTIONS:
+            _key, (_path, _inode_, oldest) = _idle.popitem(last=False)
+            oldest.conn.close()
+
+
 def get_db() -> sqlite_utils.Database:
-    """The request's connection, opened on first use and closed at teardown."""
+    """The request's connection: a kept idle one of this database, or a new one; given back at teardown."""
     if "db" not in g:
-        g.db = connect(current_app.config["ONSPLAN"].database_path)
+        path = current_app.config["ONSPLAN"].database_path
+        g.db, inode = _take(path)
+        g.db_file = (path, inode)
     return g.db
 
 
 def _close_db(_exc: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None:
-        db.conn.close()
+        _give_back(*g.pop("db_file"), db)
 
 
 def init_app(app: Flask, keys: NodeKey) -> None:

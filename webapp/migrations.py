@@ -308,6 +308,38 @@ def hub_0004_admins(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     db.execute("ALTER TABLE professionals ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0")
 
 
+def hub_0005_read_log(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # A read is logged once per professional, child and kind of information per request (not once
+    # per record), with the reader's role and the basis they read on. Events logged before keep
+    # their envelope id and are checked with the fields they were chained with. One statement at a
+    # time (executescript would commit halfway), so the rebuild is all or nothing.
+    for statement in (
+        """CREATE TABLE read_events_new (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            professional_id TEXT NOT NULL,
+            organisation_id TEXT NOT NULL,
+            role TEXT,
+            family_id TEXT NOT NULL,
+            subject TEXT,
+            category TEXT NOT NULL,
+            basis TEXT,
+            records INTEGER,
+            envelope_id TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        """INSERT INTO read_events_new (seq, at, professional_id, organisation_id, family_id, subject, category,
+                                        envelope_id, prev_hash, hash)
+           SELECT seq, at, professional_id, organisation_id, family_id, subject, category, envelope_id,
+                  prev_hash, hash FROM read_events""",
+        "DROP TABLE read_events",
+        "ALTER TABLE read_events_new RENAME TO read_events",
+        "CREATE INDEX read_events_by_reader ON read_events (professional_id, family_id, subject, category, at)",
+    ):
+        db.execute(statement)
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -332,5 +364,5 @@ MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
                ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays),
                ("0005_sync", family_0005_sync)],
     "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync),
-            ("0004_admins", hub_0004_admins)],
+            ("0004_admins", hub_0004_admins), ("0005_read_log", hub_0005_read_log)],
 }

@@ -393,3 +393,145 @@ def test_the_organisations_admin_is_alerted_when_a_colleague_records_an_emergenc
     tom = roles.hub.test_client()
     Actions(tom).professional_login(roles.hub, "tom")
     assert "Voor de beheerder" not in tom.get("/werkplek").get_data(as_text=True)
+
+
+def _card_of(page: str, first_name: str) -> str:
+    """The caseload card of one child (its list item), or '' when the child is not on the page."""
+    return next((card for card in page.split('<li class="card">')[1:] if f">{first_name}</a>" in card), "")
+
+
+def _waiting(client, first_name: str) -> int:
+    found = re.search(r"Voorstellen die wachten op het gezin: (\d+)",
+                      _card_of(client.get("/werkplek").get_data(as_text=True), first_name))
+    return int(found.group(1)) if found else 0
+
+
+def test_the_caseload_shows_the_next_evaluation_and_the_proposals_waiting_for_the_family(roles):
+    client, link, page, sam = _karin_on(roles, "Sam")
+    waiting = _waiting(client, "Sam")
+    proposal = {"csrf_token": csrf_token(page), "client_id": re.search(
+        r'name="client_id"[^>]*value="([^"]+)"', page).group(1), "life_domain": "school",
+                "title": "Sam leert plannen met een weekrooster.", "strengths": ""}
+    assert client.post(link, data=proposal).status_code == 303
+    assert client.post(link + "/evaluatiemoment", data={
+        "moment-csrf_token": csrf_token(page), "moment-client_id": _client_id(page, "moment"),
+        "moment-on": "15-01-2031", "moment-title": "Evaluatie"}).status_code == 303
+    roles.sync()
+    with roles.family.app_context():
+        today = roles.family.config["ONSPLAN"].today()
+        plan = load_child_plan(get_store(), roles.family_id, sam.id)
+    upcoming = min(m.on for m in plan.moments if not m.closed and m.on >= today)
+    card = _card_of(client.get("/werkplek").get_data(as_text=True), "Sam")
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december"]
+    assert f"Volgende evaluatie: {upcoming.day} {months[upcoming.month - 1]} {upcoming.year}" in card
+    assert _waiting(client, "Sam") == waiting + 1
+    with roles.family.app_context():
+        store = get_store()
+        from webapp.people.members import family_members
+        from webapp.plan.queries import PlanWriter
+        fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
+        goal = load_child_plan(store, roles.family_id, sam.id).goal(proposal["client_id"])
+        PlanWriter(store, roles.family_id, {"side": "family", "id": fatima.id, "name": fatima.name}).agree(
+            goal, role="parent", side="family", today=today, child_birth=sam.birth_date)
+    roles.sync()
+    assert _waiting(client, "Sam") == waiting
+
+
+def test_the_caseload_shows_a_page_of_children_and_logs_only_the_cards_on_it(roles, monkeypatch):
+    from webapp.workplace import queries
+
+    monkeypatch.setattr(queries, "CASELOAD_PAGE_SIZE", 2)
+    client = roles.hub.test_client()
+    assert Actions(client).professional_login(roles.hub, "karin").status_code == 303
+    db = roles.hub_db()
+    before = db.execute("SELECT COUNT(*) FROM read_events WHERE category = 'card'").fetchone()[0]
+    first = client.get("/werkplek").get_data(as_text=True)
+    assert [name for name in ("Lotte", "Noor", "Sam") if _card_of(first, name)] == ["Lotte", "Noor"]
+    assert "3 kinderen" in first and "Pagina 1 van 2" in first and "Volgende pagina" in first
+    assert db.execute("SELECT COUNT(*) FROM read_events WHERE category = 'card'").fetchone()[0] == before + 2
+    second = client.get("/werkplek?pagina=2").get_data(as_text=True)
+    assert [name for name in ("Lotte", "Noor", "Sam") if _card_of(second, name)] == ["Sam"]
+    assert "Vorige pagina" in second and "Volgende pagina" not in second
+    assert _card_of(client.get("/werkplek?pagina=99").get_data(as_text=True), "Sam")  # past the end: the last page
+    assert _card_of(client.get("/werkplek?pagina=abc").get_data(as_text=True), "Lotte")  # no number: the first
+    found = client.get("/werkplek?zoek=a").get_data(as_text=True)  # Sam only ("Lotte" and "Noor" have no a)
+    assert "1 kind" in found and _card_of(found, "Sam") and "Pagina 1 van" not in found
+
+
+def test_each_read_is_logged_with_the_role_and_the_basis_once_per_child_and_kind(roles):
+    client, link, _page, sam = _karin_on(roles, "Sam")
+    db = roles.hub_db()
+    before = db.execute("SELECT MAX(seq) FROM read_events").fetchone()[0]
+    assert client.get(link).status_code == 200
+    rows = db.execute("SELECT professional_id, organisation_id, role, subject, category, basis, records"
+                      " FROM read_events WHERE seq > ? ORDER BY seq", [before]).fetchall()
+    assert {row[4] for row in rows} == {"card", "plan"}
+    assert len({row[0] for row in rows}) == 1  # Karin
+    assert {row[1:4] + (row[5],) for row in rows} == {(ORG["wijkteam"], "regisseur", sam.id, "consent")}
+    plan_reads = [row for row in rows if row[4] == "plan"]
+    assert len(plan_reads) == 1 and plan_reads[0][6] > 1  # the whole plan in one event that counts its records
+
+
+def test_a_read_on_a_legal_ground_is_logged_with_that_basis(roles):
+    client = roles.hub.test_client()
+    assert Actions(client).professional_login(roles.hub, "karin").status_code == 303
+    link, page = _noor_page(client, roles)
+    assert client.post(link + "/wettelijke-grond", data={
+        "basis-csrf_token": csrf_token(page), "basis-client_id": _client_id(page, "basis"),
+        "basis-kind": "youth_comments", "basis-ground": "court_order",
+        "basis-source": "Beschikking rechtbank Midden, 12-11-2026", "basis-starts_on": "12-11-2026"}).status_code == 303
+    roles.sync()
+    noor = roles.child("Noor")
+    with roles.family.app_context():
+        store = get_store()
+        from webapp.people.members import family_members
+        from webapp.plan.queries import PlanWriter
+        noor_person = next(p for p in family_members(store, roles.family_id) if p.id == noor.id)
+        PlanWriter(store, roles.family_id, {"side": "family", "id": noor_person.id, "name": noor_person.name}
+                   ).comment(noor.id, goal_id=None, text="Ik wil zelf kiezen wanneer ik ga sporten.",
+                             by_youth=True, question=False)
+    roles.sync()
+    _link, page = _noor_page(client, roles)
+    bases = dict(roles.hub_db().execute(
+        "SELECT category, basis FROM read_events WHERE subject = ? AND role = 'regisseur'"
+        " AND category IN ('plan', 'youth_comments') ORDER BY seq", [noor.id]).fetchall())
+    assert bases == {"plan": "consent", "youth_comments": "legal"}
+    assert "Noor (de jongere):" in page and "Ik wil zelf kiezen wanneer ik ga sporten." in page
+
+
+def test_a_read_log_from_before_the_upgrade_still_checks_and_goes_on_with_role_and_basis(tmp_path):
+    from sync.hub import FIRST_READ_EVENT_FIELDS, GENESIS, Reader, _event_hash, _log_reads, verify_read_log
+    from sync.record import Record
+    from tests.conftest import make_app
+    from webapp.crypto import load_or_create_node_key
+    from webapp.db import migrate, utcnow
+    from webapp.migrations import MIGRATIONS
+
+    app = make_app("hub", tmp_path / "hub")  # makes the folder and the node key
+    path = app.config["ONSPLAN"].database_path
+    path.unlink()
+    keys = load_or_create_node_key(app.config["ONSPLAN"].node_key_path)
+    db = connect(path)
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, step in MIGRATIONS["hub"][:4]:
+        step(db, keys)
+        db.execute("INSERT INTO _migrations VALUES (?, '2026-01-01')", [name])
+    prev = GENESIS
+    at = utcnow()  # within the hour: the family was told already, so no access event is made here
+    for n in range(2):
+        event = dict(zip(FIRST_READ_EVENT_FIELDS, ("p1", "org1", "fam1", "child1", "plan", f"env{n}")))
+        digest = _event_hash(prev, at, event)
+        db.execute("INSERT INTO read_events (at, professional_id, organisation_id, family_id, subject, category,"
+                   " envelope_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [at, *event.values(), prev, digest])
+        prev = digest
+    assert migrate(db, "hub", keys) == ["0005_read_log"]
+    assert verify_read_log(db) == (2, None)
+    record = Record(id="r1", family_id="fam1", kind="goal", author="p", clock="1", subject="child1", body={})
+    _log_reads(db, None, None, Reader("p1", "org1", "Karin Bos", "regisseur"), [record, record])
+    assert db.execute("SELECT role, basis, records FROM read_events ORDER BY seq DESC LIMIT 1").fetchone() == (
+        "regisseur", "consent", 2)
+    assert verify_read_log(db) == (3, None)
+    db.execute("UPDATE read_events SET records = 1 WHERE seq = 3")
+    assert verify_read_log(db) == (2, 3)

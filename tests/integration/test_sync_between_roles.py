@@ -138,8 +138,9 @@ def test_a_proposal_made_on_the_hub_arrives_and_the_familys_agreement_goes_back(
         open_for_organisation(db, ring, clock(), karin, agreement_id)  # read again: logged, one event for the family
         with pytest.raises(NotShared):
             open_for_organisation(db, ring, clock(), Reader("mehmet", ORG["jgz"], "Mehmet", "jgz"), agreement_id)
-    events = hub_db.execute("SELECT professional_id, organisation_id, envelope_id FROM read_events").fetchall()
-    assert events == [("karin", wijkteam, agreement_id)] * 2
+    events = hub_db.execute("SELECT professional_id, organisation_id, role, subject, category, basis, records"
+                            " FROM read_events").fetchall()
+    assert events == [("karin", wijkteam, "regisseur", sam.id, "plan", "consent", 1)] * 2
     roles.sync()
     client = roles.family.test_client()
     Actions(client).login("fatima")

@@ -2,7 +2,8 @@
 helper that opens what is wrapped for their organisation and logs each read)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import sqlite_utils
 
@@ -13,7 +14,9 @@ from sync.keyring import KeyRing
 from sync.record import SHARED_CATEGORIES
 from webapp.db import utcnow_precise
 from webapp.evaluation.responses import Response, fold_responses
-from webapp.plan.model import GOAL_KINDS, ChildPlan, fold_child_plan
+from webapp.paging import Page, page_of
+from webapp.plan.model import GOAL_KINDS, ChildPlan, EvaluationMoment, fold_child_plan
+from webapp.plan.rules import GoalStatus
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class ChildCard:
     birth_year: int | None
     school_stage: str | None
     new: int = 0  # records that arrived since the reader last opened the child's page
+    next_moment: EvaluationMoment | None = None  # the next open evaluation moment (if the plan is shared)
+    waiting: int = 0  # goals a professional proposed that wait for the family's agreement
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,8 @@ class Hub:
     hlc: HybridClock
     cache: HubCache | None = None
 
-    def open(self, reader: Reader, envelope_ids: list[str]):
-        return open_many_for_organisation(self.db, self.ring, self.hlc, reader, envelope_ids, self.cache)
+    def open(self, reader: Reader, envelope_ids: list[str], choose=None):
+        return open_many_for_organisation(self.db, self.ring, self.hlc, reader, envelope_ids, self.cache, choose)
 
 
 # Starts from the organisation's own wraps (CROSS JOIN keeps that order), so the cost grows with
@@ -48,47 +53,91 @@ _LATEST_CARDS = (
     " WHERE c.family_id = e.family_id AND c.subject = e.subject AND c.category = 'card')")
 
 
-def _cards(hub: Hub, reader: Reader, rows) -> list[ChildCard]:
-    opened = hub.open(reader, [row[0] for row in rows])
-    cards = []
-    for envelope_id, family_id, child_id in rows:
-        record = opened.get(envelope_id)
-        if record is None:
-            continue
-        body = record.body
-        cards.append(ChildCard(family_id, child_id, str(body.get("first_name") or ""),
-                               body.get("birth_year") if isinstance(body.get("birth_year"), int) else None,
-                               body.get("school_stage") if isinstance(body.get("school_stage"), str) else None))
-    return cards
+def _card(family_id: str, child_id: str, record) -> ChildCard:
+    body = record.body
+    return ChildCard(family_id, child_id, str(body.get("first_name") or ""),
+                     body.get("birth_year") if isinstance(body.get("birth_year"), int) else None,
+                     body.get("school_stage") if isinstance(body.get("school_stage"), str) else None)
 
 
-def caseload(hub: Hub, reader: Reader, search: str = "") -> list[ChildCard]:
-    """The children whose families share anything with the reader's organisation (their latest card),
-    with what is new since the reader's last visit; optionally only first names that start with or
-    contain `search`. A family that shares nothing with the organisation has no card wrapped for it
-    and is not listed."""
+def _first_name(record) -> str:
+    return str(record.body.get("first_name") or "")
+
+
+CASELOAD_PAGE_SIZE = 50
+
+
+def caseload(hub: Hub, reader: Reader, today: date, search: str = "", page: int = 1) -> Page[ChildCard]:
+    """A page of the children whose families share anything with the reader's organisation (their
+    latest card), sorted by first name; optionally only first names that contain `search`. For each:
+    what is new since the reader's last visit and, where the plan is shared, the next evaluation
+    moment and the proposals that wait for the family.
+
+    A family that shares nothing with the organisation has no card wrapped for it and is not
+    listed. Sorting and searching choose inside the read helper, so only the cards on the page are
+    handed over and logged as read."""
     rows = hub.db.execute(_LATEST_CARDS, [reader.organisation_id]).fetchall()
-    cards = _cards(hub, reader, rows)
+    where = {envelope_id: (family_id, child_id) for envelope_id, family_id, child_id in rows}
     needle = search.strip().casefold()
-    if needle:
-        cards = [c for c in cards if needle in c.first_name.casefold()]
-    new = dict(((family, child), count) for family, child, count in hub.db.execute(
+    chosen: list[Page] = []
+
+    def choose(opened: dict) -> list[str]:
+        matching = sorted((envelope_id for envelope_id, record in opened.items()
+                           if needle in _first_name(record).casefold()),
+                          key=lambda envelope_id: (_first_name(opened[envelope_id]).casefold(), where[envelope_id]))
+        chosen.append(page_of(matching, page, CASELOAD_PAGE_SIZE))
+        return list(chosen[0].items)
+
+    opened = hub.open(reader, list(where), choose=choose)
+    cards = [_card(*where[envelope_id], opened[envelope_id]) for envelope_id in chosen[0].items]
+    new = _new_since_visit(hub, reader)
+    plans = _plan_summaries(hub, reader, [(c.family_id, c.child_id) for c in cards], today)
+    cards = [replace(c, new=new.get((c.family_id, c.child_id), 0), **plans.get((c.family_id, c.child_id), {}))
+             for c in cards]
+    return Page(cards, chosen[0].number, chosen[0].pages, chosen[0].total)
+
+
+def _new_since_visit(hub: Hub, reader: Reader) -> dict[tuple[str, str], int]:
+    return dict(((family, child), count) for family, child, count in hub.db.execute(
         "SELECT e.family_id, e.subject, COUNT(*) FROM key_wraps w CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
         " AND w.recipient = ? LEFT JOIN workplace_visits v ON v.professional_id = ? AND v.family_id = e.family_id"
         " AND v.child_id = e.subject WHERE e.origin = 'family' AND e.category != 'card'"
         " AND e.received_at > COALESCE(v.visited_at, '') GROUP BY e.family_id, e.subject",
         [reader.organisation_id, reader.professional_id]).fetchall())
-    cards = [ChildCard(c.family_id, c.child_id, c.first_name, c.birth_year, c.school_stage,
-                       new.get((c.family_id, c.child_id), 0)) for c in cards]
-    return sorted(cards, key=lambda c: (c.first_name.casefold(), c.child_id))
+
+
+def _plan_summaries(hub: Hub, reader: Reader, children: list[tuple[str, str]], today: date) -> dict:
+    """Per child whose plan is shared: the next open evaluation moment and how many goals a
+    professional proposed that the family has not agreed to yet (a read of the plan, logged)."""
+    ids = []
+    for family_id, child_id in children:
+        ids += [row[0] for row in hub.db.execute(
+            "SELECT e.id FROM key_wraps w CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
+            " WHERE w.recipient = ? AND w.family_id = ? AND w.subject = ? AND w.category = 'plan'"
+            " AND e.kind IN ('goal', 'goal_agreement', 'evaluation_moment')",
+            [reader.organisation_id, family_id, child_id]).fetchall()]
+    if not ids:
+        return {}
+    by_child: dict[tuple[str, str], list] = {}
+    for record in hub.open(reader, ids).values():
+        by_child.setdefault((record.family_id, record.subject), []).append(record)
+    summaries = {}
+    for (family_id, child_id), records in by_child.items():
+        plan = fold_child_plan(child_id, records)
+        summaries[(family_id, child_id)] = {
+            "next_moment": next((m for m in plan.moments if not m.closed and m.on >= today), None),
+            "waiting": sum(1 for g in plan.goals if g.current.status is GoalStatus.PROPOSED
+                           and g.proposed_by.side == "professional"
+                           and not any(a.agreement.side == "family" for a in g.agreements_for()))}
+    return summaries
 
 
 def card_of(hub: Hub, reader: Reader, family_id: str, child_id: str) -> ChildCard | None:
     """The child's card, if the family shares anything of the child with the reader's organisation."""
     rows = hub.db.execute(_LATEST_CARDS + " AND w.family_id = ? AND w.subject = ?",
                           [reader.organisation_id, family_id, child_id]).fetchall()
-    cards = _cards(hub, reader, rows)
-    return cards[0] if cards else None
+    opened = hub.open(reader, [row[0] for row in rows])
+    return next((_card(family_id, child_id, opened[row[0]]) for row in rows if row[0] in opened), None)
 
 
 def mark_visited(hub: Hub, reader: Reader, family_id: str, child_id: str) -> None:
@@ -106,7 +155,8 @@ class SharedPlan:
 
 
 def shared_plan(hub: Hub, reader: Reader, family_id: str, child_id: str) -> SharedPlan:
-    """The child's plan as far as it is wrapped for the reader's organisation; each record opened is a read."""
+    """The child's plan as far as it is wrapped for the reader's organisation, with the youth's
+    comments where those are shared too; each record opened is a read."""
     held = hub.db.execute(
         "SELECT e.id, e.kind, e.category FROM envelopes e JOIN key_wraps w ON w.key_ref = e.key_ref"
         " AND w.recipient = ? WHERE e.family_id = ? AND e.subject = ? ORDER BY e.clock",
@@ -115,7 +165,7 @@ def shared_plan(hub: Hub, reader: Reader, family_id: str, child_id: str) -> Shar
     if not shared["plan"]:
         return SharedPlan(None, shared)
     opened = hub.open(reader, [envelope_id for envelope_id, kind, category in held
-                               if category == "plan" and kind in GOAL_KINDS])
+                               if category in ("plan", "youth_comments") and kind in GOAL_KINDS])
     records = list(opened.values())
     made_by: dict[str, str] = {}
     for r in sorted((r for r in records if r.kind == "evaluation_moment"), key=lambda r: (r.clock, r.author)):

@@ -17,6 +17,7 @@ from webapp.auth import professional_required, queries
 from webapp.consent import texts
 from webapp.consent.texts import local_time
 from webapp.db import get_db
+from webapp.paging import requested_page
 from webapp.plan import labels
 from webapp.plan.forms import GoalForm
 from webapp.plan.rules import GoalStatus
@@ -67,7 +68,8 @@ def caseload_page():
         since = (datetime.now(timezone.utc) - timedelta(days=ALERT_DAYS)).isoformat(timespec="seconds")
         alerts = [(datetime.fromisoformat(at), basis)
                   for at, basis in organisation_alerts(get_db(), _details_cipher(), reader.organisation_id, since)]
-    return render("workplace/caseload.html", cards=caseload(_hub(), reader, search), search=search,
+    cards = caseload(_hub(), reader, current_app.config["ONSPLAN"].today(), search, requested_page())
+    return render("workplace/caseload.html", cards=cards, search=search,
                   alerts=alerts, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES), local_time=local_time,
                   regisseur=is_regisseur(reader))
 
