@@ -87,6 +87,13 @@ def test_a_proposal_from_the_hub_reaches_the_family_and_their_agreement_comes_ba
     regisseur.get_by_label("Wat moet er bereikt worden?").fill(title)
     regisseur.get_by_role("button", name="Doel voorstellen").click()
     expect(regisseur.get_by_text("Je voorstel is naar het gezin gestuurd.")).to_be_visible()
+    regisseur.get_by_role("navigation", name="Je bent hier").get_by_role("link", name="Werkplek").click()
+    sam_card = regisseur.locator(".card", has=regisseur.get_by_role("link", name="Sam", exact=True))
+    expect(sam_card).to_contain_text("Voorstellen die wachten op het gezin:")
+    expect(sam_card).to_contain_text("Volgende evaluatie:")
+    assert_accessible(regisseur)
+    sam_card.get_by_role("link", name="Sam", exact=True).click()
+    expect(regisseur.get_by_text("Plan en doelen: gedeeld")).to_be_visible()
 
     sync()
     parent = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()

@@ -109,15 +109,14 @@ def _new_since_visit(hub: Hub, reader: Reader) -> dict[tuple[str, str], int]:
 def _plan_summaries(hub: Hub, reader: Reader, children: list[tuple[str, str]], today: date) -> dict:
     """Per child whose plan is shared: the next open evaluation moment and how many goals a
     professional proposed that the family has not agreed to yet (a read of the plan, logged)."""
-    ids = []
-    for family_id, child_id in children:
-        ids += [row[0] for row in hub.db.execute(
-            "SELECT e.id FROM key_wraps w CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
-            " WHERE w.recipient = ? AND w.family_id = ? AND w.subject = ? AND w.category = 'plan'"
-            " AND e.kind IN ('goal', 'goal_agreement', 'evaluation_moment')",
-            [reader.organisation_id, family_id, child_id]).fetchall()]
-    if not ids:
+    if not children:
         return {}
+    ids = [row[0] for row in hub.db.execute(
+        f"WITH k (f, s) AS (VALUES {', '.join('(?, ?)' for _ in children)})"  # nosec B608: placeholders only
+        " SELECT e.id FROM k CROSS JOIN key_wraps w ON w.recipient = ? AND w.family_id = k.f AND w.subject = k.s"
+        " AND w.category = 'plan' CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
+        " WHERE e.kind IN ('goal', 'goal_agreement', 'evaluation_moment')",
+        [*(value for child in children for value in child), reader.organisation_id]).fetchall()]
     by_child: dict[tuple[str, str], list] = {}
     for record in hub.open(reader, ids).values():
         by_child.setdefault((record.family_id, record.subject), []).append(record)
