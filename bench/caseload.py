@@ -1,5 +1,7 @@
 """Benchmark: the hub's caseload page and a child's plan page on a hub with 100,000 children, of
-which 300 share with the measured organisation.
+which 300 share with the measured organisation. The caseload shows 50 children per page, sorted
+by first name over all 300, each with the next evaluation moment and the proposals waiting (which
+opens those 50 children's goals, agreements and moments).
 
 Budget: caseload p95 <= 25 ms of server time, including the unwrapping and decryption
 it needs. Reported in docs/performance.md.
@@ -88,6 +90,12 @@ def fill(hub_app, children: int, shared: int) -> tuple[str, str]:
                     records.append(("comment", "plan", {"goal": goal, "text": TEXT, "by_youth": False,
                                                         "question": False,
                                                         "by": {"side": "family", "id": "p", "name": "Ouder"}}))
+                    records.append(("goal_agreement", "plan", {"goal": goal, "version": 1, "side": "family",
+                                                               "role": "parent", "person_id": "p", "name": "Ouder",
+                                                               "agreed_on": "2026-09-01"}))
+                records.append(("evaluation_moment", "plan", {"item": str(uuid.uuid4()), "date": "2027-03-15",
+                                                              "title": "Evaluatie", "goals": [],
+                                                              "participants": []}))
                 for kind, category, body in records:
                     counter += 1
                     ref = key_ref(family_id, child_id, category, 1)

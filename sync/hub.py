@@ -415,7 +415,9 @@ def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: Hy
     for start in range(0, len(envelope_ids), 500):
         chunk = envelope_ids[start:start + 500]
         for envelope_id, seq in db.execute(
-                "SELECT e.id, e.seq FROM envelopes e JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
+                # CROSS JOIN: start from the ids asked for, not from everything wrapped for the organisation.
+                "SELECT e.id, e.seq FROM envelopes e CROSS JOIN key_wraps w ON w.key_ref = e.key_ref"
+                " AND w.recipient = ?"
                 f" WHERE e.id IN ({', '.join('?' for _ in chunk)})",  # nosec B608: placeholders only
                 [organisation_id, *chunk]).fetchall():
             held = cache.record(organisation_id, envelope_id, seq) if cache is not None else None
@@ -428,7 +430,7 @@ def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: Hy
         chunk = to_open[start:start + 500]
         rows += db.execute(
             "SELECT e.id, e.seq, e.envelope, e.origin, w.wrapped, e.family_id FROM envelopes e"
-            " JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
+            " CROSS JOIN key_wraps w ON w.key_ref = e.key_ref AND w.recipient = ?"
             f" WHERE e.id IN ({', '.join('?' for _ in chunk)})", [organisation_id, *chunk]).fetchall()  # nosec B608
     for envelope_id, seq, raw, origin, wrapped, family_id in rows:
         envelope = Envelope.from_json(json.loads(raw))

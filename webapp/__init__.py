@@ -103,10 +103,18 @@ def _register_blueprints(app: Flask, role: str) -> None:
 
 
 def _template_globals(app: Flask) -> None:
-    from flask_babel import format_date, get_locale
+    from functools import lru_cache
 
-    # Dates read as "3 december 2026" / "3 December 2026", in the user's language.
-    app.jinja_env.filters["format_day"] = lambda day: format_date(day, "d MMMM y") if day else ""
+    from babel.dates import format_date
+    from flask_babel import get_locale
+
+    # Dates read as "3 december 2026" / "3 December 2026", in the user's language. A list of
+    # children or goals formats the same days again and again, so each text is made once.
+    @lru_cache(maxsize=4096)
+    def day_text(day, locale: str) -> str:
+        return format_date(day, "d MMMM y", locale=locale)
+
+    app.jinja_env.filters["format_day"] = lambda day: day_text(day, str(get_locale())) if day else ""
 
     from webapp.errors import request_id
 
