@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sync.keys import KeyProblem, PublicKeys
 
@@ -59,6 +61,17 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _is_loopback(url: str) -> bool:
+    """Plain http is for a hub on this very machine only (the demo, tests): anything else needs https."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Invitation:
     """A hub's invitation for one new family: where the hub is, which key it has, a one-time secret."""
@@ -91,6 +104,8 @@ class Invitation:
             raise SyncError("this hub invitation code is damaged")
         if not invitation.hub_url.startswith(("https://", "http://")):
             raise SyncError("this hub invitation code is damaged")
+        if invitation.hub_url.startswith("http://") and not _is_loopback(invitation.hub_url):
+            raise SyncError("this hub is not reached over https")
         return invitation, payload, signature
 
     @staticmethod

@@ -88,6 +88,17 @@ def test_a_damaged_or_foreign_hub_code_is_refused_and_leaves_nothing_behind(role
     assert roles.family_db().execute("SELECT COUNT(*) FROM hub_links").fetchone()[0] == 1
 
 
+@pytest.mark.parametrize("address", ["http://hub.wijkteam-oost.example", "http://10.0.0.8:5001"])
+def test_a_code_that_points_to_a_hub_without_https_is_refused(roles, address):
+    code = _invitation(roles, hub_url=address)
+    before = _families(roles)
+    _actions, response = _join(roles, code)
+    assert response.status_code == 422
+    assert "adres zonder beveiligde verbinding" in response.get_data(as_text=True)
+    assert _families(roles) == before
+    assert roles.family_db().execute("SELECT COUNT(*) FROM hub_links").fetchone()[0] == 1
+
+
 def test_a_hub_that_cannot_be_reached_gets_a_plain_message(roles, seeded, tmp_path):
     other_hub = copy_of(seeded, "hub", tmp_path / "gone")
     server = LoopbackServer(other_hub)

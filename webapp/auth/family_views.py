@@ -138,6 +138,8 @@ def _hub_code_problem(problem: SyncError) -> str:
         return _("We cannot reach the school or wijkteam right now. Try again later.")
     if "damaged" in problem.reason or "not a hub invitation" in problem.reason:
         return _("This code is not right. Check that you copied all of it.")
+    if "https" in problem.reason:
+        return _("This code points to an address without a secure connection. Ask for a new invitation.")
     if "expired" in problem.reason or "used" in problem.reason:
         return _("This code does not work. It may be used already or expired. Ask for a new invitation.")
     return _("This code does not match the place it points to. Ask for a new invitation.")
