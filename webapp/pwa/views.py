@@ -19,6 +19,7 @@ SHELL_FILES = (
     "js/htmx-2.0.11.min.js",
     "js/app.js",
     "js/outbox.js",
+    "js/safety.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
