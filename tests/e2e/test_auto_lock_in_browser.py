@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, sign_in
 from webapp.demo import DEMO_PASSWORDS
 
 LOCK_SECONDS = 6
@@ -109,4 +109,22 @@ def test_without_a_connection_the_page_locks_by_itself(context, family_server):
     assert_accessible(page)
     # Kept pages are gone: the locked person's pages are not shown from the phone.
     assert not [k for k in page.evaluate("caches.keys()") if k.startswith("onsplan-pages-")]
+    context.set_offline(False)
+
+
+def test_kept_pages_are_not_shown_once_the_lock_time_has_passed(context, family_server):
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    controlled_by_the_worker(page)
+    page.wait_for_function("caches.keys().then(k => k.some(n => n.startsWith('onsplan-pages-')))")
+    context.set_offline(True)
+    page.reload()  # within the lock time the kept page is there to read offline
+    expect(page.get_by_role("link", name="Plan van Sam")).to_be_visible()
+    page.close()  # the app is closed: no page runs a timer now
+    second = context.new_page()
+    second.goto("about:blank")
+    second.wait_for_timeout(LOCK_SECONDS * 1000 + 1000)
+    second.goto(family_server.url + "/home")
+    expect(second.get_by_role("heading", level=1)).to_have_text("Geen verbinding")
+    assert "Plan van Sam" not in second.content()
     context.set_offline(False)
