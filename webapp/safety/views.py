@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.auth import family_required, queries, sign_out
-from webapp.db import get_db
+from webapp.db import get_db, transaction
 from webapp.records import node_key
 from webapp.render import render
 from webapp.safety import DISCREET_COOKIE, LEFT_COOKIE, SafetySettings, draft_key, load_settings, save_settings
@@ -34,9 +34,10 @@ def settings():
     form = SafetySettingsForm(data={"lock_minutes": str(minutes), "discreet": current.discreet})
     if form.validate_on_submit():
         chosen = SafetySettings(lock_minutes=int(form.lock_minutes.data), discreet=form.discreet.data)
-        save_settings(db, keys, current_user.account_id, chosen)
-        queries.set_idle_for_account(db, current_user.account_id,
-                                     chosen.idle_seconds(current_app.config["ONSPLAN"].auto_lock_seconds))
+        with transaction(db):
+            save_settings(db, keys, current_user.account_id, chosen)
+            queries.set_idle_for_account(db, current_user.account_id,
+                                         chosen.idle_seconds(current_app.config["ONSPLAN"].auto_lock_seconds))
         flash(_("Your settings are saved."), "success")
         response = redirect(url_for("safety.settings"), 303)
         if not chosen.discreet:
@@ -85,6 +86,8 @@ def _sent_away():
 def _phone_cookies(response):
     """Whoever signs in or opens "/" came back on purpose: the marker goes. A person in discreet
     mode makes this phone discreet, also when signed out (not on someone else's phone)."""
+    if request.path.startswith("/static/"):
+        return response  # no session work (and no "activity") for the app's files
     signed_in = current_user.is_authenticated and not current_user.is_professional
     if (signed_in or g.get("came_back")) and request.cookies.get(LEFT_COOKIE):
         response.delete_cookie(LEFT_COOKIE)
