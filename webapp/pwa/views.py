@@ -23,10 +23,9 @@ SHELL_FILES = (
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
-    "icons/neutral-192.png",
-    "icons/neutral-512.png",
-    "icons/neutral-maskable-512.png",
 )
+# The neutral icons of discreet mode (webapp.safety) are not precached: only a phone in discreet
+# mode fetches them, and no page needs them to work offline.
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +43,7 @@ def manifest():
     """The web app manifest, in the user's language. For a family member in discreet mode (or on a
     phone where someone chose it) the name, icon and colours are neutral; so the manifest depends on
     the session and is never kept by a cache."""
+    g.stateless = True  # never sets or renews a cookie (the worker's shell must stay cached)
     family = current_app.config["ONSPLAN"].role == "family"
     discreet = family and _discreet_now()
     icon = "neutral" if discreet else "icon"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -86,8 +86,10 @@ def _sent_away():
 def _phone_cookies(response):
     """Whoever signs in or opens "/" came back on purpose: the marker goes. A person in discreet
     mode makes this phone discreet, also when signed out (not on someone else's phone)."""
-    if request.path.startswith("/static/"):
-        return response  # no session work (and no "activity") for the app's files
+    if response.mimetype != "text/html" and not request.cookies.get(LEFT_COOKIE):
+        # No session work for the app's files, the worker or the manifest: loading the user would
+        # renew the session cookie, and a changed cookie makes the worker fetch the shell again.
+        return response
     signed_in = current_user.is_authenticated and not current_user.is_professional
     if (signed_in or g.get("came_back")) and request.cookies.get(LEFT_COOKIE):
         response.delete_cookie(LEFT_COOKIE)
@@ -100,9 +102,11 @@ def _phone_cookies(response):
 
 def discreet_now() -> bool:
     """Neutral name, icon and titles: the signed-in person chose it, or this phone did."""
-    if current_user.is_authenticated and not current_user.is_professional and current_user.discreet:
+    if request.cookies.get(DISCREET_COOKIE) == "1":
         return True
-    return request.cookies.get(DISCREET_COOKIE) == "1"
+    # Only a session with someone signed in is looked at (a visitor's session is left untouched).
+    return ("_user_id" in session and current_user.is_authenticated and not current_user.is_professional
+            and current_user.discreet)
 
 
 def init_app(app: Flask) -> None:
