@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, sign_in
 from webapp.demo import DEMO_PASSWORDS
 
-LOCK_SECONDS = 6
+LOCK_SECONDS = 8
 TYPED = "Sam slaapt beter sinds hij om negen uur naar bed gaat."
 
 
