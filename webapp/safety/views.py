@@ -12,7 +12,8 @@ from webapp.auth import family_required, queries, sign_out
 from webapp.db import get_db, transaction
 from webapp.records import node_key
 from webapp.render import render
-from webapp.safety import DISCREET_COOKIE, LEFT_COOKIE, SafetySettings, draft_key, load_settings, save_settings
+from webapp.safety import (DISCREET_COOKIE, LEFT_COOKIE, LOCK_CHOICES_MINUTES, SafetySettings, draft_key,
+                           load_settings, save_settings)
 from webapp.safety.forms import SafetySettingsForm
 
 bp = Blueprint("safety", __name__)
@@ -30,7 +31,9 @@ def settings():
     """The person's own safety settings: lock time and discreet mode."""
     db, keys = get_db(), node_key()
     current = load_settings(db, keys, current_user.account_id)
-    minutes = current.lock_minutes or current_app.config["ONSPLAN"].auto_lock_seconds // 60
+    # Until the person chooses, the list shows the choice nearest to the deployment's default.
+    default = current_app.config["ONSPLAN"].auto_lock_seconds / 60
+    minutes = current.lock_minutes or min(LOCK_CHOICES_MINUTES, key=lambda choice: abs(choice - default))
     form = SafetySettingsForm(data={"lock_minutes": str(minutes), "discreet": current.discreet})
     if form.validate_on_submit():
         chosen = SafetySettings(lock_minutes=int(form.lock_minutes.data), discreet=form.discreet.data)
