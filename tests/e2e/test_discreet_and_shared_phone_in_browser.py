@@ -55,10 +55,10 @@ def test_the_settings_page_fits_a_small_phone_and_reads_in_english(browser, fami
     assert_accessible(page)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
-    page.get_by_label("When should OnsPlan lock?").select_option("30")
+    page.get_by_label("When should OnsPlan lock if you do not use it?").select_option("30")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("status").filter(has_text="Your settings are saved.")).to_be_visible()
-    expect(page.get_by_label("When should OnsPlan lock?")).to_have_value("30")
+    expect(page.get_by_label("When should OnsPlan lock if you do not use it?")).to_have_value("30")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
     context.close()

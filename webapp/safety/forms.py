@@ -10,12 +10,12 @@ from webapp.safety import LOCK_CHOICES_MINUTES
 
 
 def lock_choices():
-    return [(str(m), _l("After %(n)s minutes without use", n=m)) for m in LOCK_CHOICES_MINUTES]
+    return [(str(m), _l("After %(n)s minutes", n=m)) for m in LOCK_CHOICES_MINUTES]
 
 
 class SafetySettingsForm(FlaskForm):
     lock_minutes = SelectField(
-        _l("When should OnsPlan lock?"), choices=lock_choices, validate_choice=False,
+        _l("When should OnsPlan lock if you do not use it?"), choices=lock_choices, validate_choice=False,
         description=_l("Then you sign in again. What you were typing is kept for you on this phone."))
     discreet = BooleanField(
         _l("Discreet mode"),
