@@ -89,6 +89,9 @@ def _register_blueprints(app: Flask, role: str) -> None:
         app.register_blueprint(consent_bp)
         app.register_blueprint(evaluation_bp)
         limits.init_app(app)
+        from webapp.safety import views as safety_views
+
+        safety_views.init_app(app)
     else:
         from sync.hub_api import bp as sync_bp
         from webapp.auth.hub_views import bp as auth_bp

@@ -41,6 +41,12 @@ class Config:
     # Where "Snel weg" (leave quickly) takes a family member: a neutral site, chosen per deployment.
     leave_url: str = "https://www.buienradar.nl/"
     session_hours: int = 12
+    # Auto-lock: seconds without activity before a family member's session ends, for anyone who did
+    # not choose their own lock time (tests shorten it).
+    auto_lock_seconds: int = 600
+    # After "Snel weg", for this many minutes family pages opened without a session (going back)
+    # lead to the neutral site again.
+    leave_marker_minutes: int = 60
     # argon2id cost; tests lower it so the suite stays fast, never below the library minimum.
     password_time_cost: int = 3
     password_memory_kib: int = 65536
@@ -74,6 +80,8 @@ SETTINGS: dict[str, Callable[[str], object]] = {
     "invitation_days": int,
     "leave_url": str,
     "session_hours": int,
+    "auto_lock_seconds": int,
+    "leave_marker_minutes": int,
     "node_key_b64": str,
 }
 
@@ -163,6 +171,10 @@ def load_config(
     port = int(values.get("port", 5000))  # type: ignore[arg-type]
     if not 0 <= port <= 65535:
         raise ConfigError("Port must be between 0 and 65535.")
+    if int(values.get("auto_lock_seconds", 600)) < 1:  # type: ignore[arg-type]
+        raise ConfigError("auto_lock_seconds must be at least 1.")
+    if int(values.get("leave_marker_minutes", 60)) < 0:  # type: ignore[arg-type]
+        raise ConfigError("leave_marker_minutes cannot be negative.")
     return Config(**values)  # type: ignore[arg-type]
 
 

@@ -93,6 +93,10 @@ class NodeKey:
         key = _derive(self.secret, "onsplan/lookup/v1")
         return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
+    def derived_key(self, purpose: str) -> bytes:
+        """A 32-byte key for one purpose, derived from the node key (never stored)."""
+        return _derive(self.secret, f"onsplan/derived/{purpose}/v1")
+
     def field_cipher(self, purpose: str) -> FieldCipher:
         """A cipher for the node's own personal fields (on the hub: professionals' names, TOTP secrets)."""
         return FieldCipher(_derive(self.secret, f"onsplan/node-fields/{purpose}/v1"))

@@ -209,6 +209,21 @@ def family_0005_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     )
 
 
+def family_0006_safety(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    db.executescript(
+        """
+        -- A person's own safety settings (lock time, discreet mode), encrypted with a node-derived
+        -- key and bound to the account id: whether someone hides the app is personal.
+        ALTER TABLE accounts ADD COLUMN safety_settings BLOB;
+        -- Auto-lock: the session ends after idle_seconds without activity (active_until moves on
+        -- with every request). shared_phone: signed in with "Dit is niet mijn telefoon".
+        ALTER TABLE login_sessions ADD COLUMN idle_seconds INTEGER;
+        ALTER TABLE login_sessions ADD COLUMN active_until TEXT;
+        ALTER TABLE login_sessions ADD COLUMN shared_phone INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 def hub_0003_sync(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     _key_pairs_table(db)
     db.executescript(
@@ -362,7 +377,7 @@ def _meta_table(db: sqlite_utils.Database) -> None:
 MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
     "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit),
                ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays),
-               ("0005_sync", family_0005_sync)],
+               ("0005_sync", family_0005_sync), ("0006_safety", family_0006_safety)],
     "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync),
             ("0004_admins", hub_0004_admins), ("0005_read_log", hub_0005_read_log)],
 }

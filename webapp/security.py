@@ -32,9 +32,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def _readable_offline(response: Response) -> bool:
-    """A family member's own page, shown fine: the service worker may keep it for reading offline."""
+    """A family member's own page, shown fine: the service worker may keep it for reading offline
+    (never after signing in with "not my phone")."""
     return (request.method == "GET" and response.status_code == 200 and current_user.is_authenticated
-            and not current_user.is_professional and not request.path.startswith(("/inloggen", "/aanmelden")))
+            and not current_user.is_professional and not current_user.shared_phone
+            and not request.path.startswith(("/inloggen", "/aanmelden")))
 
 
 def _set_headers(response: Response) -> Response:

@@ -3,7 +3,8 @@
 // keeping the place after htmx swaps. The outbox is its own script (outbox.js).
 (function () {
   "use strict";
-  if ("serviceWorker" in navigator) {
+  // Signed in with "not my phone" (data-keep="0"): no worker, nothing kept (safety.js removes it).
+  if ("serviceWorker" in navigator && document.body.getAttribute("data-keep") !== "0") {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
     });

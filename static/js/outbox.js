@@ -5,7 +5,8 @@
 (function () {
   "use strict";
   var person = document.body.getAttribute("data-person");
-  if (!person || !("indexedDB" in window)) { return; }
+  // Signed in with "not my phone": nothing is kept here, so a form sent offline is not kept either.
+  if (!person || !("indexedDB" in window) || document.body.getAttribute("data-keep") === "0") { return; }
   var DB_NAME = "onsplan-outbox", STORE = "items";
   var SKIP = ["/inloggen", "/uitloggen", "/aanmelden", "/taal"];
 

@@ -29,6 +29,16 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Auto-lock (safety.js): once the person's lock time has passed without activity, OnsPlan is
+// locked and the kept pages are not shown any more (they are deleted).
+function stillOpen() {
+  return caches.open("onsplan-state")
+    .then((cache) => cache.match("/__activity"))
+    .then((hit) => hit ? hit.json() : null)
+    .then((state) => !!state && Date.now() - state.last < state.idle * 1000)
+    .catch(() => false);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -44,8 +54,9 @@ self.addEventListener("fetch", (event) => {
           }
           return response;
         })
-        .catch(() => caches.open(PAGES_CACHE)
-          .then((cache) => cache.match(request).then((page) => {
+        .catch(() => stillOpen().then((open) => open ? caches.open(PAGES_CACHE) : caches.delete(PAGES_CACHE).then(() => null))
+          // "/" (the installed app's start address) shows the kept home page.
+          .then((cache) => cache && cache.match(url.pathname === "/" ? "/home" : request).then((page) => {
             // A kept page does not outlive the session it was seen in.
             const expires = page && Date.parse(page.headers.get("X-OnsPlan-Expires") || "");
             if (page && !(expires > Date.now())) {

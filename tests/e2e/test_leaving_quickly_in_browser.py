@@ -41,7 +41,7 @@ def neutral_site(family_server):
 
 def _signed_out_and_nothing_kept(context, family_server) -> None:
     page = context.new_page()
-    page.goto(family_server.url + "/home")
+    page.goto(family_server.url + "/")  # the way back in (the installed app's start address)
     expect(page).to_have_url(re.compile(r"/inloggen"))
     # The sign-in page may install the app shell again; nothing of the family is kept.
     assert not [k for k in page.evaluate("caches.keys()") if k.startswith("onsplan-pages-")]
@@ -104,6 +104,39 @@ def test_leave_quickly_works_without_javascript(browser, family_server, neutral_
     sign_in(page, family_server, "fatima")
     page.get_by_role("link", name="Snel weg").click()
     page.wait_for_url(neutral_site)
-    page.goto(family_server.url + "/home")
+    page.go_back()  # the home page was before: it leads to the neutral site again
+    page.wait_for_url(neutral_site)
+    page.goto(family_server.url + "/")
     assert "/inloggen" in page.url
     context.close()
+
+
+def test_going_back_after_leaving_quickly_never_returns_to_onsplan(context, family_server, neutral_site):
+    page = context.new_page()
+    sign_in(page, family_server, "fatima")
+    controlled_by_the_worker(page)
+    page.get_by_role("link", name="Plan van Sam").click()
+    page.wait_for_url("**/kind/**")
+    page.get_by_role("link", name="Toestemming").click()
+    page.wait_for_url("**/toestemming")
+    page.get_by_role("link", name="Snel weg").click()
+    page.wait_for_url(neutral_site)
+    # Back through everything opened before: consent, plan, home, sign-in page, ... never OnsPlan.
+    steps_back = 0
+    for _ in range(6):
+        page.go_back()
+        page.wait_for_load_state()
+        if page.url == "about:blank":
+            break
+        assert page.url == neutral_site, page.url
+        assert "OnsPlan" not in page.content() and "Het weer vandaag" in page.content()
+        steps_back += 1
+    assert steps_back == 3  # the plan, home and the sign-in page
+    assert page.evaluate("history.length") >= 4  # the addresses are there; they lead to the neutral site
+    # Who really wants to come back opens the app (its start address is "/") and signs in.
+    page.goto(family_server.url + "/")
+    expect(page).to_have_url(re.compile(r"/inloggen"))
+    page.get_by_label("Gebruikersnaam").fill("fatima")
+    page.get_by_label("Wachtwoord").fill("demo-ouder-fatima")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/home")

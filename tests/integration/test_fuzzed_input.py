@@ -64,14 +64,16 @@ FAMILY_ROUTES = [("GET", "/"), ("GET", "/home"), ("GET", "/gezin"), ("POST", "/g
                  ("POST", "/kind/<child_id>/evaluatie/<moment_id>/<slug>"),
                  ("POST", "/kind/<child_id>/evaluatie/<moment_id>/<slug>/delen"),
                  ("GET", "/kind/<child_id>/evaluatie/antwoord/<record_id>"), ("POST", "/taal"),
-                 ("GET", "/manifest.webmanifest"), ("GET", "/offline"), ("GET", "/sessie"), ("GET", "/wachtrij")]
+                 ("GET", "/manifest.webmanifest"), ("GET", "/offline"), ("GET", "/sessie"), ("GET", "/wachtrij"),
+                 ("GET", "/instellingen"), ("POST", "/instellingen"), ("GET", "/sessie/sleutel")]
 
 
 def test_the_fuzzed_routes_are_all_routes_of_the_family_space(family_app):
     left_out = {("POST", "/uitloggen"), ("GET", "/sw.js"), ("GET", "/favicon.ico"), ("GET", "/inloggen"),
                 ("POST", "/inloggen"), ("GET", "/aanmelden"), ("POST", "/aanmelden"), ("GET", "/aanmelden/account"),
                 ("POST", "/aanmelden/account"),  # sign-in and joining have their own test below
-                ("GET", "/snel-weg")}  # signs out; tested in tests/integration/test_leaving_quickly.py
+                ("GET", "/snel-weg"),  # signs out; tested in tests/integration/test_leaving_quickly.py
+                ("POST", "/vergrendelen")}  # signs out (locks); tested in tests/integration/test_safety_settings.py
     assert set(_routes(family_app)) == set(FAMILY_ROUTES) | left_out
 
 

@@ -11,7 +11,10 @@ def test_leaving_quickly_signs_out_and_clears_the_phone(family_app, parent):
     assert response.status_code == 303 and response.headers["Location"] == "https://neutral.example/"
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert response.headers["Cache-Control"] == "no-store"
-    assert parent.get("/home").status_code == 302  # signed out on the server
+    going_back = parent.get("/home")  # signed out on the server; going back leads to the neutral site
+    assert going_back.status_code == 303 and going_back.headers["Location"] == "https://neutral.example/"
+    assert parent.get("/").headers["Location"].endswith("/inloggen")  # the way back in
+    assert parent.get("/home").status_code == 302
 
 
 def test_leaving_quickly_works_when_not_signed_in(family_app):

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_manifest_makes_the_app_installable(client):
     manifest = client.get("/manifest.webmanifest").get_json()
-    assert manifest["display"] == "standalone" and manifest["start_url"] == "/home"
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/" and manifest["id"] == "/home"
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,11 @@ class FamilyMember:
     is_active: bool = True
     is_anonymous: bool = False
     is_professional: bool = False
+    # Safety (webapp.safety): lock after this many idle seconds; signed in with "not my phone"
+    # (nothing is kept on the phone); discreet mode (neutral name, icon and titles).
+    idle_seconds: int = 600
+    shared_phone: bool = False
+    discreet: bool = False
 
     def get_id(self) -> str:
         return self.session_token
@@ -58,16 +63,34 @@ class Professional:
         return self.session_token
 
 
+def _load_family_member(db, token: str) -> FamilyMember | None:
+    """The family member of a live session; a request counts as activity and keeps it open."""
+    from webapp.safety import load_settings
+
+    session_row = queries.family_session(db, token)
+    account = queries.account_by_id(db, session_row["account_id"]) if session_row else None
+    if account is None:
+        return None
+    settings = load_settings(db, current_app.extensions["onsplan.node_key"], account["id"],
+                             account["safety_settings"])
+    idle = settings.idle_seconds(current_app.config["ONSPLAN"].auto_lock_seconds)
+    # One write every few seconds at most, not one per request.
+    step = max(1, min(15, idle // 4))
+    soon = (datetime.now(timezone.utc) + timedelta(seconds=idle - step)).isoformat(timespec="seconds")
+    if session_row["active_until"] is None or session_row["active_until"] < soon or session_row["idle_seconds"] != idle:
+        queries.keep_session_active(db, token, idle)
+    return FamilyMember(account["id"], account["family_id"], account["person_id"], account["role"], token,
+                        idle_seconds=idle, shared_phone=bool(session_row["shared_phone"]),
+                        discreet=settings.discreet)
+
+
 def _load_user(token: str):
     db = get_db()
+    if current_app.config["ONSPLAN"].role == "family":
+        return _load_family_member(db, token)
     account_id = queries.session_account(db, token)
     if account_id is None:
         return None
-    if current_app.config["ONSPLAN"].role == "family":
-        account = queries.account_by_id(db, account_id)
-        if account is None:
-            return None
-        return FamilyMember(account["id"], account["family_id"], account["person_id"], account["role"], token)
     professional = queries.professional_by_id(db, account_id)
     if professional is None:
         return None
@@ -75,16 +98,25 @@ def _load_user(token: str):
                         professional["organisation_name"], token)
 
 
-def sign_in(account_id: str, user_factory) -> None:
-    """Start a new server-side session for the account (the old session id is dropped)."""
+def sign_in(account_id: str, user_factory, *, shared_phone: bool = False) -> None:
+    """Start a new server-side session for the account (the old session id is dropped). The
+    session cookie never gets an expiry date: it ends when the browser closes."""
     config = current_app.config["ONSPLAN"]
     pending_messages = session.get("_flashes")  # keep nothing of the anonymous session but messages
     session.clear()
+    session.permanent = False
     if pending_messages:
         session["_flashes"] = pending_messages
     token = random_token()
-    queries.start_session(get_db(), account_id, token, config.session_hours)
-    login_user(user_factory(token))
+    if config.role == "family":
+        from webapp.safety import load_settings
+
+        settings = load_settings(get_db(), current_app.extensions["onsplan.node_key"], account_id)
+        queries.start_family_session(get_db(), account_id, token, config.session_hours, shared_phone=shared_phone,
+                                     idle_seconds=settings.idle_seconds(config.auto_lock_seconds))
+    else:
+        queries.start_session(get_db(), account_id, token, config.session_hours)
+    login_user(user_factory(token), remember=False)
 
 
 def sign_out() -> None:

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.auth import FamilyMember, MustWait, check_password, queries, safe_next, sign_in, sign_out, wait_message
-from webapp.auth.forms import InvitationCodeForm, LoginForm, NewAccountForm
+from webapp.auth.forms import FamilyLoginForm, InvitationCodeForm, NewAccountForm
 from webapp.auth.passwords import hash_password
 from webapp.db import get_db, transaction
 from webapp.people.members import add_member, find_member, may_have_youth_account
 from webapp.records import get_store, node_key
 from webapp.render import render
+from webapp.safety import LEFT_COOKIE
 from webapp.security import limiter
 from sync.family import Transport, join_hub_as_new_family
 from sync.keyring import KeyRing
@@ -42,7 +43,7 @@ def login():
     """Sign in with username and password; one message for every failure."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = LoginForm()
+    form = FamilyLoginForm()
     if form.validate_on_submit():
         db = get_db()
         login_hash = node_key().lookup_hash("login", form.login.data)
@@ -53,8 +54,10 @@ def login():
             form.form_errors.append(wait_message(wait.until))
             return render("auth/login.html", form=form, status=429)
         if matches and account:
+            shared_phone = bool(form.not_my_phone.data)
             sign_in(account["id"], lambda token: FamilyMember(
-                account["id"], account["family_id"], account["person_id"], account["role"], token))
+                account["id"], account["family_id"], account["person_id"], account["role"], token,
+                shared_phone=shared_phone), shared_phone=shared_phone)
             queries.touch_login(db, "accounts", account["id"])
             return redirect(safe_next(url_for("home.index")), 303)
         form.form_errors.append(_("This username and password do not match. Check them and try again."))
@@ -68,8 +71,14 @@ def leave_quickly():
     so it works without JavaScript too; the script sends what still waits first. A GET that signs
     out can be triggered by another site; for a way out that must always work, that is accepted."""
     sign_out()
-    response = redirect(current_app.config["ONSPLAN"].leave_url, 303)
+    config = current_app.config["ONSPLAN"]
+    response = redirect(config.leave_url, 303)
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    if config.leave_marker_minutes:
+        # A neutral marker (no personal data): while it lasts, going back to a family page leads to
+        # the neutral site again (webapp.safety.views). Clear-Site-Data above leaves cookies alone.
+        response.set_cookie(LEFT_COOKIE, "1", max_age=config.leave_marker_minutes * 60, httponly=True,
+                            samesite="Lax", secure=config.secure_cookies)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -5,7 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from webapp.auth.passwords import MIN_PASSWORD_LENGTH
@@ -28,6 +28,12 @@ class LoginForm(FlaskForm):
                         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Fill in your password."))],
                              render_kw={"autocomplete": "current-password"})
+
+
+class FamilyLoginForm(LoginForm):
+    not_my_phone = BooleanField(
+        _l("This is not my phone"),
+        description=_l("Nothing is kept on this phone, and you are signed out when you close the browser."))
 
 
 class SecondFactorForm(FlaskForm):

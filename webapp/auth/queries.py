@@ -31,6 +31,42 @@ def start_session(db: sqlite_utils.Database, account_id: str, token: str, hours:
     )
 
 
+def start_family_session(db: sqlite_utils.Database, account_id: str, token: str, hours: int, *,
+                         idle_seconds: int, shared_phone: bool) -> None:
+    """A family member's session: it ends after ``hours``, or sooner after ``idle_seconds`` without activity."""
+    db.execute(
+        "INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at, idle_seconds, active_until,"
+        " shared_phone) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [token_hash(token), account_id, utcnow(), _in(hours=hours), idle_seconds,
+         _in(hours=idle_seconds / 3600), int(shared_phone)],
+    )
+
+
+def family_session(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+    """A live family session (not expired, not idle too long), or None. An idle one is deleted."""
+    row = _row(db.execute(
+        "SELECT account_id, idle_seconds, active_until, shared_phone FROM login_sessions"
+        " WHERE token_hash = ? AND expires_at > ?", [token_hash(token), utcnow()]))
+    if row is None:
+        return None
+    if row["active_until"] is not None and row["active_until"] <= utcnow():
+        end_session(db, token)  # locked: signing in again is needed
+        return None
+    return row
+
+
+def keep_session_active(db: sqlite_utils.Database, token: str, idle_seconds: int) -> None:
+    """Activity: the session stays open for another ``idle_seconds`` from now."""
+    db.execute("UPDATE login_sessions SET active_until = ?, idle_seconds = ? WHERE token_hash = ?",
+               [_in(hours=idle_seconds / 3600), idle_seconds, token_hash(token)])
+
+
+def set_idle_for_account(db: sqlite_utils.Database, account_id: str, idle_seconds: int) -> None:
+    """A new lock time applies at once to every open session of this person."""
+    db.execute("UPDATE login_sessions SET idle_seconds = ?, active_until = ? WHERE account_id = ?",
+               [idle_seconds, _in(hours=idle_seconds / 3600), account_id])
+
+
 def session_expiry(db: sqlite_utils.Database, token: str) -> str | None:
     """When this login session ends (ISO time, UTC), or None for an unknown one."""
     row = db.execute("SELECT expires_at FROM login_sessions WHERE token_hash = ?", [token_hash(token)]).fetchone()

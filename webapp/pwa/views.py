@@ -19,10 +19,13 @@ SHELL_FILES = (
     "js/htmx-2.0.11.min.js",
     "js/app.js",
     "js/outbox.js",
+    "js/safety.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
 )
+# The neutral icons of discreet mode (webapp.safety) are not precached: only a phone in discreet
+# mode fetches them, and no page needs them to work offline.
 
 
 @lru_cache(maxsize=1)
@@ -37,28 +40,45 @@ def shell_version() -> str:
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    """The web app manifest, in the user's language."""
+    """The web app manifest, in the user's language. For a family member in discreet mode (or on a
+    phone where someone chose it) the name, icon and colours are neutral; so the manifest depends on
+    the session and is never kept by a cache."""
+    g.stateless = True  # never sets or renews a cookie (the worker's shell must stay cached)
+    family = current_app.config["ONSPLAN"].role == "family"
+    discreet = family and _discreet_now()
+    icon = "neutral" if discreet else "icon"
     data = {
-        "name": "OnsPlan",
-        "short_name": "OnsPlan",
-        "description": _("The plan for your child, with school and help, in your own hands."),
+        "name": _("Notes") if discreet else "OnsPlan",
+        "short_name": _("Notes") if discreet else "OnsPlan",
+        "description": "" if discreet else _("The plan for your child, with school and help, in your own hands."),
         "lang": str(get_locale()),
-        "start_url": "/home" if current_app.config["ONSPLAN"].role == "family" else "/werkplek",
+        # "/" is also the way back in after "Snel weg" (webapp.safety.views).
+        "start_url": "/" if family else "/werkplek",
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": "#154273",
+        "theme_color": "#5c5c5c" if discreet else "#154273",
         "icons": [
-            {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
-            {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": "/static/icons/icon-maskable-512.png", "sizes": "512x512", "type": "image/png",
-             "purpose": "maskable"},
+            {"src": f"/static/icons/{icon}-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": f"/static/icons/{icon}-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": f"/static/icons/{'neutral' if discreet else 'icon'}-maskable-512.png", "sizes": "512x512",
+             "type": "image/png", "purpose": "maskable"},
         ],
     }
+    if family:
+        # The app's identity stays what it was when start_url was /home: installed apps keep working.
+        data["id"] = "/home"
     response = current_app.json.response(data)
     response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
     return response
+
+
+def _discreet_now() -> bool:
+    from webapp.safety.views import discreet_now
+
+    return discreet_now()
 
 
 @bp.get("/sw.js")
