@@ -199,6 +199,7 @@ def main() -> None:
             connection.close()
             assert response.status == 200, response.status
         print(f"{label} over HTTP (waitress, loopback): {_percentiles(times)} over {len(times)} requests")
+    server.task_dispatcher.shutdown()  # let the last answers finish before the socket closes
     server.close()
     time.sleep(0.2)
     with hub_app.app_context():

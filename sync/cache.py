@@ -8,7 +8,9 @@ the very same envelope (its id and the seq it is stored under, which the hub nev
 through a wrap that is still there. A push that deletes wraps also drops
 their keys and the records opened with them from this process's memory straight away. Whoever can
 read this process's memory could use the cached keys anyway, so keeping the opened records as well
-does not widen what an attacker of the running hub gets.
+does not widen what an attacker of the running hub gets. The same holds for what is worked out
+from opened records (the caseload's next moment and waiting proposals per child): it is dropped
+with the keys it was opened with.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from collections import OrderedDict
 MAX_KEYS = 50_000
 MAX_VERIFIED = 200_000
 MAX_RECORDS = 20_000
+MAX_DERIVED = 20_000
 
 
 def digest(data: bytes) -> bytes:
@@ -30,6 +33,7 @@ class HubCache:
         self._keys: OrderedDict[tuple[str, str, bytes], bytes] = OrderedDict()
         self._verified: OrderedDict[tuple[str, bytes], None] = OrderedDict()
         self._records: OrderedDict[tuple[str, str, int], tuple[str, object]] = OrderedDict()
+        self._derived: OrderedDict[tuple[str, object], tuple[frozenset[str], object]] = OrderedDict()
         self._lock = threading.Lock()
 
     def key(self, organisation_id: str, key_ref: str, wrapped: bytes) -> bytes | None:
@@ -50,6 +54,22 @@ class HubCache:
             for entry in [e for e, (ref, _record) in self._records.items() if e[0] == organisation_id
                           and ref == key_ref]:
                 del self._records[entry]
+            for entry in [e for e, (refs, _value) in self._derived.items() if e[0] == organisation_id
+                          and key_ref in refs]:
+                del self._derived[entry]
+
+    def derived(self, organisation_id: str, key: object):
+        """Something worked out from opened records (a caseload summary); `key` must name exactly
+        the records it came from, so a new or no longer readable record never meets an old value."""
+        with self._lock:
+            held = self._derived.get((organisation_id, key))
+            return held[1] if held else None
+
+    def keep_derived(self, organisation_id: str, key: object, key_refs: frozenset[str], value) -> None:
+        with self._lock:
+            self._derived[(organisation_id, key)] = (key_refs, value)
+            while len(self._derived) > MAX_DERIVED:
+                self._derived.popitem(last=False)
 
     def record(self, organisation_id: str, envelope_id: str, seq: int):
         """A record opened before from envelope `envelope_id` stored as `seq`: the hub only ever

@@ -354,9 +354,21 @@ def test_a_cached_key_leaves_memory_and_stops_working_when_the_wrap_is_deleted(r
         ring = KeyRing(get_db(), roles.hub.extensions["onsplan.node_key"])
         assert open_for_organisation(get_db(), ring, clock(), tom, envelope_id, cache).subject == sam.id
     assert any(entry[0] == school and entry[1] == key_ref for entry in cache._keys)
+    mentor = roles.hub.test_client()
+    assert Actions(mentor).professional_login(roles.hub, "tom").status_code == 303
+    assert _card_of(mentor.get("/werkplek").get_data(as_text=True), "Sam")  # works out Sam's plan summary
+
+    def summaries_of_sam() -> list:
+        return [refs for (organisation, key), (refs, _value) in cache._derived.items()
+                if organisation == school and key[2] == sam.id]
+
+    assert summaries_of_sam() and all(key_ref in refs for refs in summaries_of_sam())
     withdraw(roles, sam, school, InfoKind.PLAN)
     roles.sync()
     assert not any(entry[0] == school and entry[1] == key_ref for entry in cache._keys)
+    assert summaries_of_sam() == []  # what was worked out from Sam's plan left memory with the key
+    # The school held only Sam's plan: Sam leaves the mentor's caseload.
+    assert _card_of(mentor.get("/werkplek").get_data(as_text=True), "Sam") == ""
     with roles.hub.app_context():
         with pytest.raises(NotShared):
             open_for_organisation(get_db(), ring, clock(), tom, envelope_id, cache)

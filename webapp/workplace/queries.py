@@ -12,7 +12,7 @@ from sync.clock import HybridClock
 from sync.hub import Reader, open_many_for_organisation
 from sync.keyring import KeyRing
 from sync.record import SHARED_CATEGORIES
-from webapp.db import utcnow_precise
+from webapp.db import transaction, utcnow_precise
 from webapp.evaluation.responses import Response, fold_responses
 from webapp.paging import Page, page_of
 from webapp.plan.model import GOAL_KINDS, ChildPlan, EvaluationMoment, fold_child_plan
@@ -76,6 +76,11 @@ def caseload(hub: Hub, reader: Reader, today: date, search: str = "", page: int 
     A family that shares nothing with the organisation has no card wrapped for it and is not
     listed. Sorting and searching choose inside the read helper, so only the cards on the page are
     handed over and logged as read."""
+    with transaction(hub.db):  # the reads of the cards and of the plans are logged in one commit
+        return _caseload(hub, reader, today, search, page)
+
+
+def _caseload(hub: Hub, reader: Reader, today: date, search: str, page: int) -> Page[ChildCard]:
     rows = hub.db.execute(_LATEST_CARDS, [reader.organisation_id]).fetchall()
     where = {envelope_id: (family_id, child_id) for envelope_id, family_id, child_id in rows}
     needle = search.strip().casefold()
@@ -90,20 +95,27 @@ def caseload(hub: Hub, reader: Reader, today: date, search: str = "", page: int 
 
     opened = hub.open(reader, list(where), choose=choose)
     cards = [_card(*where[envelope_id], opened[envelope_id]) for envelope_id in chosen[0].items]
-    new = _new_since_visit(hub, reader)
-    plans = _plan_summaries(hub, reader, [(c.family_id, c.child_id) for c in cards], today)
+    children = [(c.family_id, c.child_id) for c in cards]
+    new = _new_since_visit(hub, reader, children)
+    plans = _plan_summaries(hub, reader, children, today)
     cards = [replace(c, new=new.get((c.family_id, c.child_id), 0), **plans.get((c.family_id, c.child_id), {}))
              for c in cards]
     return Page(cards, chosen[0].number, chosen[0].pages, chosen[0].total)
 
 
-def _new_since_visit(hub: Hub, reader: Reader) -> dict[tuple[str, str], int]:
+def _new_since_visit(hub: Hub, reader: Reader, children: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Per child: the family's records that arrived since the reader last opened the child's page."""
+    if not children:
+        return {}
     return dict(((family, child), count) for family, child, count in hub.db.execute(
-        "SELECT e.family_id, e.subject, COUNT(*) FROM key_wraps w CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
-        " AND w.recipient = ? LEFT JOIN workplace_visits v ON v.professional_id = ? AND v.family_id = e.family_id"
-        " AND v.child_id = e.subject WHERE e.origin = 'family' AND e.category != 'card'"
-        " AND e.received_at > COALESCE(v.visited_at, '') GROUP BY e.family_id, e.subject",
-        [reader.organisation_id, reader.professional_id]).fetchall())
+        f"WITH k (f, s) AS (VALUES {', '.join('(?, ?)' for _ in children)})"  # nosec B608: placeholders only
+        " SELECT w.family_id, w.subject, COUNT(*) FROM k CROSS JOIN key_wraps w ON w.recipient = ?"
+        " AND w.family_id = k.f AND w.subject = k.s CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
+        " LEFT JOIN workplace_visits v ON v.professional_id = ? AND v.family_id = w.family_id"
+        " AND v.child_id = w.subject WHERE e.origin = 'family' AND e.category != 'card'"
+        " AND e.received_at > COALESCE(v.visited_at, '') GROUP BY w.family_id, w.subject",
+        [*(value for child in children for value in child), reader.organisation_id,
+         reader.professional_id]).fetchall())
 
 
 def _plan_summaries(hub: Hub, reader: Reader, children: list[tuple[str, str]], today: date) -> dict:
@@ -111,24 +123,34 @@ def _plan_summaries(hub: Hub, reader: Reader, children: list[tuple[str, str]], t
     professional proposed that the family has not agreed to yet (a read of the plan, logged)."""
     if not children:
         return {}
-    ids = [row[0] for row in hub.db.execute(
+    refs = dict(hub.db.execute(
         f"WITH k (f, s) AS (VALUES {', '.join('(?, ?)' for _ in children)})"  # nosec B608: placeholders only
-        " SELECT e.id FROM k CROSS JOIN key_wraps w ON w.recipient = ? AND w.family_id = k.f AND w.subject = k.s"
-        " AND w.category = 'plan' CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
+        " SELECT e.id, e.key_ref FROM k CROSS JOIN key_wraps w ON w.recipient = ? AND w.family_id = k.f"
+        " AND w.subject = k.s AND w.category = 'plan' CROSS JOIN envelopes e ON e.key_ref = w.key_ref"
         " WHERE e.kind IN ('goal', 'goal_agreement', 'evaluation_moment')",
-        [*(value for child in children for value in child), reader.organisation_id]).fetchall()]
+        [*(value for child in children for value in child), reader.organisation_id]).fetchall())
     by_child: dict[tuple[str, str], list] = {}
-    for record in hub.open(reader, ids).values():
+    for record in hub.open(reader, list(refs)).values():
         by_child.setdefault((record.family_id, record.subject), []).append(record)
     summaries = {}
     for (family_id, child_id), records in by_child.items():
-        plan = fold_child_plan(child_id, records)
-        summaries[(family_id, child_id)] = {
-            "next_moment": next((m for m in plan.moments if not m.closed and m.on >= today), None),
+        # Worked out again only when the records read differ (envelopes never change once stored).
+        key = ("caseload", family_id, child_id, today, frozenset(r.id for r in records))
+        summary = hub.cache.derived(reader.organisation_id, key) if hub.cache is not None else None
+        if summary is None:
+            summary = _plan_summary(child_id, records, today)
+            if hub.cache is not None:
+                hub.cache.keep_derived(reader.organisation_id, key, frozenset(refs[r.id] for r in records), summary)
+        summaries[(family_id, child_id)] = summary
+    return summaries
+
+
+def _plan_summary(child_id: str, records: list, today: date) -> dict:
+    plan = fold_child_plan(child_id, records)
+    return {"next_moment": next((m for m in plan.moments if not m.closed and m.on >= today), None),
             "waiting": sum(1 for g in plan.goals if g.current.status is GoalStatus.PROPOSED
                            and g.proposed_by.side == "professional"
                            and not any(a.agreement.side == "family" for a in g.agreements_for()))}
-    return summaries
 
 
 def card_of(hub: Hub, reader: Reader, family_id: str, child_id: str) -> ChildCard | None:
