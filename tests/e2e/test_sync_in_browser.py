@@ -203,3 +203,52 @@ def test_hub_pages_fit_a_320_px_phone_with_long_words_and_web_addresses(browser,
     expect(page.get_by_role("heading", name="Legal ground or emergency")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Nederlands").click()
+
+
+def test_every_hub_page_passes_axe_in_dutch_and_in_english(browser, both):
+    """Sign-in, second factor, the caseload with the admin's alerts, a child's plan, an evaluation
+    moment and inviting a family: zero axe-core violations in both languages."""
+    hub, _family, _sync = both
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()
+    page.goto(hub.url + "/inloggen")
+    assert_accessible(page)
+    from webapp.demo import seed_hub
+
+    secret = next(row[3] for row in seed_hub(hub.app).hub if row[1] == "karin")
+    page.get_by_label("Gebruikersnaam").fill("karin")
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORDS["karin"])
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_label("Code uit je authenticator-app")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Code uit je authenticator-app").fill(_fresh_code(secret, "karin"))
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Werkplek")
+
+    page.get_by_role("link", name="Noor", exact=True).click()
+    page.get_by_text("Informatie openen in een noodsituatie").click()
+    page.get_by_label("Waarom is dit nu nodig?").fill(
+        "Noor belde de mentor vanmiddag in paniek; we moeten haar plan nu kunnen zien.")
+    page.get_by_role("button", name="Noodsituatie vastleggen").click()
+    expect(page.get_by_text("Wacht op de gezinsomgeving; nog niet van kracht.").first).to_be_visible()
+
+    for language, workplace, invite, make in (("Nederlands", "Werkplek", "Een nieuw gezin uitnodigen", "Code maken"),
+                                              ("English", "Workplace", "Invite a new family", "Make a code")):
+        if language == "English":
+            page.get_by_role("button", name="English").click()
+        page.goto(hub.url + "/werkplek")
+        expect(page.get_by_role("heading", level=1)).to_have_text(workplace)
+        expect(page.locator("#alerts-title")).to_be_visible()  # Karin is the wijkteam's admin
+        assert_accessible(page)
+        page.get_by_role("link", name="Sam", exact=True).click()
+        expect(page.locator("#goals")).to_be_visible()
+        assert_accessible(page)
+        page.locator("#moment li a").first.click()
+        page.wait_for_url("**/evaluatie/**")
+        assert_accessible(page)
+        page.goto(hub.url + "/werkplek")
+        page.get_by_role("link", name=invite).click()
+        assert_accessible(page)
+        page.get_by_role("button", name=make).click()
+        expect(page.locator("#invitation-code")).to_be_visible()
+        assert_accessible(page)
+    page.get_by_role("button", name="Nederlands").click()
