@@ -81,22 +81,19 @@ def _register_blueprints(app: Flask, role: str) -> None:
         from webapp.home.views import family_bp as home_bp
         from webapp.outbox.views import bp as outbox_bp
         from webapp.plan.views import bp as plan_bp
+        from webapp.safety import views as safety_views
 
         app.register_blueprint(outbox_bp)
-
         app.register_blueprint(family_bp)
         app.register_blueprint(plan_bp)
         app.register_blueprint(consent_bp)
         app.register_blueprint(evaluation_bp)
         limits.init_app(app)
-        from webapp.safety import views as safety_views
-
         safety_views.init_app(app)
     else:
         from sync.hub_api import bp as sync_bp
         from webapp.auth.hub_views import bp as auth_bp
         from webapp.home.views import hub_bp as home_bp
-
         from webapp.workplace.views import bp as workplace_bp
 
         app.register_blueprint(sync_bp)
