@@ -99,3 +99,44 @@ def test_on_ones_own_phone_pages_are_kept_for_reading_offline(context, family_se
     sign_in(page, family_server, "fatima")
     controlled_by_the_worker(page)
     page.wait_for_function("caches.keys().then(k => k.some(n => n.startsWith('onsplan-pages-')))")
+
+
+def test_the_safety_choices_work_with_the_keyboard_only(context, family_server):
+    """"Dit is niet mijn telefoon" at sign-in, and the lock time and discreet mode on the settings
+    page, chosen with Tab, Space, arrow keys and Enter only."""
+    page = context.new_page()
+    page.goto(family_server.url + "/inloggen")
+    page.get_by_label("Gebruikersnaam").focus()
+    page.keyboard.type("fatima")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORDS["fatima"])
+    for _ in range(5):  # on to the checkbox, whatever lies between
+        if page.evaluate("document.activeElement.type") == "checkbox":
+            break
+        page.keyboard.press("Tab")
+    expect(page.get_by_label("Dit is niet mijn telefoon")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Dit is niet mijn telefoon")).to_be_checked()
+    page.keyboard.press("Enter")  # sends the sign-in form
+    page.wait_for_url("**/home")
+    page.goto(family_server.url + "/instellingen")
+    expect(page.get_by_text("Je bent ingelogd op een telefoon die niet van jou is.")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Snel weg"  # the second stop
+    lock = page.get_by_label("Wanneer gaat OnsPlan op slot als je het niet gebruikt?")
+    lock.focus()
+    before = lock.input_value()
+    page.keyboard.press("ArrowDown")
+    chosen = lock.input_value()
+    assert chosen != before
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Onopvallend")).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Instellingen bewaren")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Je instellingen zijn bewaard.")).to_be_visible()
+    expect(lock).to_have_value(chosen)
+    expect(page.get_by_label("Onopvallend")).to_be_checked()
+    assert page.title() == "Notities"
