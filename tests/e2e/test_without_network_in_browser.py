@@ -144,21 +144,25 @@ def test_the_waiting_list_shows_what_waits_and_signing_out_warns_and_clears_it(c
     assert page.evaluate("window.onsplanOutbox.items()") == []
 
 
-def test_a_withdrawal_made_offline_takes_effect_only_when_it_is_sent(context, family_server):
+def _lotte_shares(family_server, organisation: int, kind: str) -> bool:
+    """Does the demo family share Lotte's `kind` with the demo's organisation number `organisation`
+    now (the one decider, on the server)."""
     from webapp.consent.access import may_organisation_read
     from webapp.consent.rules import InfoKind
     from webapp.demo import ORGANISATIONS
     from webapp.people.members import family_members
 
-    school = ORGANISATIONS[1][0]
+    with family_server.app.app_context():
+        store = get_store()
+        family_id = get_meta(store.db, "demo_family")
+        lotte = next(p for p in family_members(store, family_id) if p.name == "Lotte")
+        return may_organisation_read(store, family_id, ORGANISATIONS[organisation][0], lotte.id, InfoKind(kind),
+                                     family_server.app.config["ONSPLAN"].today()).allowed
 
+
+def test_a_withdrawal_made_offline_takes_effect_only_when_it_is_sent(context, family_server):
     def shared() -> bool:
-        with family_server.app.app_context():
-            store = get_store()
-            family_id = get_meta(store.db, "demo_family")
-            lotte = next(p for p in family_members(store, family_id) if p.name == "Lotte")
-            return may_organisation_read(store, family_id, school, lotte.id, InfoKind.PLAN,
-                                         family_server.app.config["ONSPLAN"].today()).allowed
+        return _lotte_shares(family_server, 1, "plan")  # with the school
 
     assert shared()
     page = context.new_page()
@@ -261,20 +265,8 @@ def test_agreeing_and_marking_done_offline_are_sent_when_online(context, family_
 
 
 def test_consent_given_offline_shows_in_the_card_and_takes_effect_when_sent(context, family_server):
-    from webapp.consent.access import may_organisation_read
-    from webapp.consent.rules import InfoKind
-    from webapp.demo import ORGANISATIONS
-    from webapp.people.members import family_members
-
-    jgz = ORGANISATIONS[2][0]
-
     def shared() -> bool:
-        with family_server.app.app_context():
-            store = get_store()
-            family_id = get_meta(store.db, "demo_family")
-            lotte = next(p for p in family_members(store, family_id) if p.name == "Lotte")
-            return may_organisation_read(store, family_id, jgz, lotte.id, InfoKind.EVALUATIONS,
-                                         family_server.app.config["ONSPLAN"].today()).allowed
+        return _lotte_shares(family_server, 2, "evaluations")  # with the JGZ
 
     assert not shared()
     page = context.new_page()

@@ -96,6 +96,16 @@ def account_by_id(db: sqlite_utils.Database, account_id: str) -> dict[str, Any] 
     return _row(db.execute("SELECT * FROM accounts WHERE id = ?", [account_id]))
 
 
+def account_safety_settings(db: sqlite_utils.Database, account_id: str) -> bytes | None:
+    """The person's safety settings as stored (encrypted; see webapp.safety), or None."""
+    row = db.execute("SELECT safety_settings FROM accounts WHERE id = ?", [account_id]).fetchone()
+    return row[0] if row else None
+
+
+def set_account_safety_settings(db: sqlite_utils.Database, account_id: str, blob: bytes) -> None:
+    db.execute("UPDATE accounts SET safety_settings = ? WHERE id = ?", [blob, account_id])
+
+
 def account_for_person(db: sqlite_utils.Database, person_id: str) -> dict[str, Any] | None:
     return _row(db.execute("SELECT * FROM accounts WHERE person_id = ?", [person_id]))
 

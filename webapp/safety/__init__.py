@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 import sqlite_utils
 
+from webapp.auth import queries
 from webapp.crypto import CryptoError, NodeKey
 
 # The lock times a person can choose, in minutes (the deployment's default applies until then).
@@ -36,8 +37,7 @@ def load_settings(db: sqlite_utils.Database, keys: NodeKey, account_id: str, blo
                   ) -> SafetySettings:
     """The person's settings; the defaults when none are stored (or the stored ones do not open)."""
     if blob is None:
-        row = db.execute("SELECT safety_settings FROM accounts WHERE id = ?", [account_id]).fetchone()
-        blob = row[0] if row else None
+        blob = queries.account_safety_settings(db, account_id)
     if not blob:
         return SafetySettings()
     try:
@@ -51,8 +51,8 @@ def load_settings(db: sqlite_utils.Database, keys: NodeKey, account_id: str, blo
 
 def save_settings(db: sqlite_utils.Database, keys: NodeKey, account_id: str, settings: SafetySettings) -> None:
     """Store the person's settings, encrypted and bound to the account."""
-    blob = _cipher(keys).encrypt(f"account:{account_id}", asdict(settings))
-    db.execute("UPDATE accounts SET safety_settings = ? WHERE id = ?", [blob, account_id])
+    queries.set_account_safety_settings(db, account_id, _cipher(keys).encrypt(f"account:{account_id}",
+                                                                              asdict(settings)))
 
 
 def draft_key(keys: NodeKey, account_id: str) -> bytes:
