@@ -51,7 +51,9 @@ def _fresh_code(secret: str, login: str) -> str:
     totp = pyotp.TOTP(secret)
     while True:
         now = int(time.time()) // 30
-        step = next((s for s in (now - 1, now, now + 1) if s > _LAST_STEP.get(login, 0)), None)
+        # The step before stays valid only until this half minute ends: use it only with time to spare.
+        steps = (now - 1, now, now + 1) if 30 - time.time() % 30 > 10 else (now, now + 1)
+        step = next((s for s in steps if s > _LAST_STEP.get(login, 0)), None)
         if step is not None:
             _LAST_STEP[login] = step
             return totp.at(step * 30)
