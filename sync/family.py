@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
+from urllib.parse import urlsplit
 
 from sync.envelope import Envelope, EnvelopeError, open_verified, seal, verify
 from sync.hub import HUB_KINDS
@@ -29,8 +30,8 @@ from sync.keyring import NODE, KeyRing
 from sync.keys import KeyProblem, PublicKeys, b64, unb64
 from sync.record import CATEGORY_CARD, SHARED_CATEGORIES, Record
 from sync.wire import (
-    HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, MAX_BATCH, PREFIX, Invitation, SyncError, canonical,
-    check_directory, key_ref, parse_key_ref, request_message,
+    HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, INVITATION_PREFIX, MAX_BATCH, PREFIX, Invitation, SyncError,
+    canonical, check_directory, check_hub_address, hub_tag, key_ref, parse_key_ref, request_message, split_hub_code,
 )
 from webapp.consent.access import may_organisation_read
 from webapp.consent.rules import InfoKind
@@ -120,44 +121,118 @@ TransportFor = Callable[[str], Transport]
 
 # Joining a hub -----------------------------------------------------------------------------
 
-def join_hub(store: RecordStore, ring: KeyRing, transport_for: TransportFor, code: str, family_id: str) -> str:
-    """Enrol a (new) family with a hub's invitation: check the hub's key against the code, pin it,
-    register the family's public keys. Returns the hub's address. Raises SyncError."""
-    invitation, payload, signature = Invitation.decode(code)
-    if invitation.expires_at < utcnow():
-        raise SyncError("this invitation has expired", 403)
-    transport = transport_for(invitation.hub_url)
-    try:
-        hub_keys = PublicKeys.from_json(transport.get(PREFIX + "/hub").get("keys"))
-    except KeyProblem:
-        raise SyncError("the hub sent keys that are not valid", 0) from None
-    if hub_keys.key_id != invitation.hub_key_id:
-        raise SyncError("the hub's key does not match the invitation", 403)
-    Invitation.check(payload, signature, hub_keys)
+@dataclass(frozen=True)
+class Joined:
+    """What the family space learns when a family joins a hub: where it is, and who invited them."""
+
+    hub_url: str
+    organisation: "Organisation | None"
+    regisseur: dict | None  # {"name", "role"} of the professional who made the code, if one did
+
+
+def known_hubs(db, configured: tuple[str, ...] = ()) -> list[str]:
+    """The hubs whose short codes this family space accepts: those configured (``hubs``) and those
+    its families joined already."""
+    linked = [row[0] for row in db.execute("SELECT DISTINCT hub_url FROM hub_links ORDER BY hub_url").fetchall()]
+    return list(dict.fromkeys([*configured, *linked]))
+
+
+def _find_hub(db, transport_for: TransportFor, tag: str, candidates: list[str]) -> tuple[str, PublicKeys]:
+    """The known hub whose key gives this code's first four characters; SyncError when none does."""
+    unreachable = None
+    for url in candidates:
+        pinned = db.execute("SELECT hub_keys FROM hub_links WHERE hub_url = ? LIMIT 1", [url]).fetchone()
+        try:
+            check_hub_address(url)
+            keys = (PublicKeys.from_json(json.loads(pinned[0])) if pinned
+                    else PublicKeys.from_json(transport_for(url).get(PREFIX + "/hub").get("keys")))
+        except SyncError as problem:
+            unreachable = unreachable or problem
+            continue
+        except KeyProblem:
+            continue
+        if hub_tag(keys.key_id) == tag:
+            return url, keys
+    if unreachable is not None and unreachable.status == 0:
+        raise unreachable
+    raise SyncError("this code does not belong to a hub this family space works with", 404)
+
+
+def join_hub(store: RecordStore, ring: KeyRing, transport_for: TransportFor, code: str, family_id: str,
+             hubs: tuple[str, ...] = ()) -> Joined:
+    """Enrol a family with a hub's invitation: a short code (the hub is one this family space knows,
+    found by the code's first four characters) or a long signed one (the hub's address inside, its
+    key checked against the code). Pins the hub's key, registers the family's public keys and keeps
+    the hub's directory. Raises SyncError."""
+    if store.db.execute("SELECT 1 FROM hub_links WHERE family_id = ?", [family_id]).fetchone():
+        raise SyncError("this family has joined a hub already", 409)
+    code = "".join(code.split())
+    if code.startswith(INVITATION_PREFIX):
+        invitation, payload, signature = Invitation.decode(code)
+        if invitation.expires_at < utcnow():
+            raise SyncError("this invitation has expired", 403)
+        hub_url = invitation.hub_url
+        try:
+            hub_keys = PublicKeys.from_json(transport_for(hub_url).get(PREFIX + "/hub").get("keys"))
+        except KeyProblem:
+            raise SyncError("the hub sent keys that are not valid", 0) from None
+        if hub_keys.key_id != invitation.hub_key_id:
+            raise SyncError("the hub's key does not match the invitation", 403)
+        Invitation.check(payload, signature, hub_keys)
+    else:
+        parts = split_hub_code(code)
+        if parts is None:
+            raise SyncError("this is not a hub invitation code")
+        hub_url, hub_keys = _find_hub(store.db, transport_for, parts[0], known_hubs(store.db, hubs))
+        code = parts[0] + parts[1]
+    transport = transport_for(hub_url)
     node, family_keys = ring.current(NODE), ring.current(family_id)
-    body = canonical({"invitation": "".join(code.split()), "family": family_id,
+    body = canonical({"invitation": code, "family": family_id,
                       "node": node.public().to_json(), "family_keys": family_keys.public().to_json()})
-    transport.post(PREFIX + "/enrol", body, {
+    answer = transport.post(PREFIX + "/enrol", body, {
         HEADER_SIGNATURE: b64(node.sign(request_message("POST", PREFIX + "/enrol", family_id, body)))})
     store.db.execute("INSERT INTO hub_links (family_id, hub_url, hub_keys, enrolled_at, wanted_at, node_key_id,"
                      " family_key_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [family_id, invitation.hub_url, json.dumps(hub_keys.to_json()), utcnow(), utcnow(),
+                     [family_id, hub_url, json.dumps(hub_keys.to_json()), utcnow(), utcnow(),
                       node.public().key_id, family_keys.public().key_id])
-    return invitation.hub_url
+    organisations: dict[str, Organisation] = {}
+    try:  # the directory now, so the family sees the organisations before the first round
+        signed = transport.get(PREFIX + "/directory")
+        organisations = _organisations(check_directory(signed, hub_keys))
+        store.db.execute("UPDATE hub_links SET directory = ?, directory_at = ? WHERE family_id = ?",
+                         [store.keys.field_cipher("directory").encrypt(family_id, signed), utcnow(), family_id])
+    except SyncError:
+        pass  # joined all the same; the first round fetches it
+    regisseur = answer.get("regisseur")
+    regisseur = regisseur if isinstance(regisseur, dict) and all(
+        isinstance(regisseur.get(k), str) for k in ("name", "role")) else None
+    return Joined(hub_url, organisations.get(str(answer.get("organisation"))), regisseur)
 
 
-def join_hub_as_new_family(store: RecordStore, ring: KeyRing, transport_for: TransportFor, code: str) -> str:
-    """Make a new family and enrol it with the hub of the invitation; returns the family id.
-    Raises SyncError, and then nothing is left behind."""
+def join_hub_as_new_family(store: RecordStore, ring: KeyRing, transport_for: TransportFor, code: str,
+                           hubs: tuple[str, ...] = ()) -> tuple[str, Joined]:
+    """Make a new family and enrol it with the hub of the invitation; returns the family id and
+    what it joined. Raises SyncError, and then nothing is left behind."""
     family_id = store.create_family()
     try:
-        join_hub(store, ring, transport_for, code, family_id)
+        joined = join_hub(store, ring, transport_for, code, family_id, hubs)
     except SyncError:
         with transaction(store.db):
             ring.forget(family_id)
             store.forget_new_family(family_id)
         raise
-    return family_id
+    return family_id, joined
+
+
+def hub_directory(store: RecordStore, family_id: str) -> tuple[str, dict[str, "Organisation"]]:
+    """The hub's name and organisations as the family space last received them (signed by the
+    pinned hub key when they came); empty when the family has not joined a hub."""
+    row = store.db.execute("SELECT hub_url, directory FROM hub_links WHERE family_id = ?", [family_id]).fetchone()
+    if row is None or row[1] is None:
+        return "", {}
+    listing = store.keys.field_cipher("directory").decrypt(family_id, row[1]).get("directory", {})
+    name = listing.get("name") if isinstance(listing.get("name"), str) else ""
+    return name or (urlsplit(row[0]).hostname or row[0]), _organisations(listing)
 
 
 # One round --------------------------------------------------------------------------------

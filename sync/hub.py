@@ -21,8 +21,8 @@ from sync.cache import HubCache
 from sync.keyring import NODE, KeyRing
 from sync.keys import MAX_WRAP_BYTES, KeyProblem, PublicKeys, b64, unb64
 from sync.record import CATEGORIES, CATEGORY_CARD, SHARED_CATEGORIES, Record, category_of, new_record_id
-from sync.wire import MAX_BATCH, Invitation, SyncError, canonical, key_ref, parse_key_ref, request_message, \
-    sign_directory
+from sync.wire import MAX_BATCH, INVITATION_PREFIX, Invitation, SyncError, canonical, hub_tag, key_ref, \
+    new_hub_code, parse_key_ref, request_message, sign_directory, split_hub_code
 from webapp.crypto import random_token, token_hash
 from webapp.db import checkpoint, transaction, utcnow, utcnow_precise
 
@@ -36,29 +36,76 @@ MAX_ID = 100
 
 # Directory and invitations ---------------------------------------------------------------------
 
-def directory(db: sqlite_utils.Database, ring: KeyRing) -> dict:
-    """The hub's organisations with their public keys (current first), signed by the hub's key."""
+def directory(db: sqlite_utils.Database, ring: KeyRing, hub_name: str = "") -> dict:
+    """The hub's organisations with their public keys (current first), signed by the hub's key;
+    ``name`` is what families read the hub as (the deployment's ``hub_name``)."""
     organisations = []
     for org_id, name, sector in db.execute("SELECT id, name, sector FROM organisations ORDER BY id").fetchall():
         if not ring.has(org_id):
             ring.current(org_id)
         organisations.append({"id": org_id, "name": name, "sector": sector,
                               "keys": [k.to_json() for k in ring.all_public(org_id)]})
-    listing = {"v": 1, "hub": ring.public(NODE).to_json(), "organisations": organisations, "issued_at": utcnow()}
+    listing = {"v": 1, "hub": ring.public(NODE).to_json(), "name": hub_name, "organisations": organisations,
+               "issued_at": utcnow()}
     return sign_directory(listing, ring.current(NODE))
 
 
 def make_invitation(db: sqlite_utils.Database, ring: KeyRing, *, organisation_id: str, created_by: str,
-                    hub_url: str, days: int) -> str:
-    """A one-time code for a new family to join this hub, signed by the hub; only its hash is stored."""
+                    hub_url: str, days: int, label: str = "", label_cipher=None) -> str:
+    """A one-time code for a new family to join this hub: 16 characters in groups of four (four
+    name this hub, twelve are secret). Only the secret's hash is stored, with the regisseur's own
+    note of whom it is for (encrypted). ``hub_url`` is unused since codes became short: the family
+    space finds the hub among the hubs it knows (docs/protocol.md)."""
     if db.execute("SELECT 1 FROM organisations WHERE id = ?", [organisation_id]).fetchone() is None:
         raise LookupError("unknown organisation")
-    secret = random_token(18)
+    code, secret = new_hub_code(ring.public(NODE).key_id)
+    invitation_id = new_record_id()
     expires = (datetime.now(timezone.utc) + timedelta(days=days)).isoformat(timespec="seconds")
+    sealed_label = label_cipher.encrypt(invitation_id, label) if label and label_cipher else None
     db.execute("INSERT INTO enrolment_invitations (id, code_hash, organisation_id, created_by, created_at,"
-               " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-               [new_record_id(), token_hash(secret), organisation_id, created_by, utcnow(), expires])
-    return Invitation(hub_url.rstrip("/"), ring.public(NODE).key_id, secret, expires).encode(ring.current(NODE))
+               " expires_at, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               [invitation_id, token_hash(secret), organisation_id, created_by, utcnow(), expires, sealed_label])
+    return code
+
+
+@dataclass(frozen=True)
+class SentInvitation:
+    """An invitation an organisation made, as its workplace lists it."""
+
+    id: str
+    label: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    shares: bool  # the family that joined with it holds a wrap for the organisation: it shares something
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.expires_at > datetime.now(timezone.utc)
+
+
+def organisation_invitations(db: sqlite_utils.Database, label_cipher, organisation_id: str, *,
+                             since: str | None = None, joined_only: bool = False,
+                             limit: int = 50) -> list[SentInvitation]:
+    """The organisation's invitations, newest first: open, used (and whether that family shares
+    anything with the organisation yet) or expired."""
+    rows = db.execute(
+        "SELECT i.id, i.label, i.created_at, i.expires_at, i.used_at,"
+        " EXISTS (SELECT 1 FROM key_wraps w WHERE w.recipient = i.organisation_id AND w.family_id = i.family_id)"
+        " FROM enrolment_invitations i WHERE i.organisation_id = ? AND i.created_at >= ?"
+        + (" AND i.used_at IS NOT NULL" if joined_only else "") + " ORDER BY i.created_at DESC, i.rowid DESC LIMIT ?",
+        [organisation_id, since or "", limit]).fetchall()
+    return [SentInvitation(row[0], label_cipher.decrypt(row[0], row[1]) if row[1] else "",
+                           datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]),
+                           datetime.fromisoformat(row[4]) if row[4] else None, bool(row[5])) for row in rows]
+
+
+def withdraw_invitation(db: sqlite_utils.Database, organisation_id: str, invitation_id: str) -> bool:
+    """An unused code of this organisation stops working now; False when there is no such code."""
+    cursor = db.execute("UPDATE enrolment_invitations SET expires_at = ? WHERE id = ? AND organisation_id = ?"
+                        " AND used_at IS NULL AND expires_at > ?",
+                        [utcnow(), invitation_id, organisation_id, utcnow()])
+    return cursor.rowcount == 1
 
 
 def _text(data: dict, name: str) -> str:
@@ -78,8 +125,10 @@ def _object(body: bytes) -> dict:
     return data
 
 
-def enrol(db: sqlite_utils.Database, ring: KeyRing, body: bytes, signature_b64: str | None) -> dict:
-    """Register a new family with an invitation code; the request is signed by the family space's node key."""
+def enrol(db: sqlite_utils.Database, ring: KeyRing, body: bytes, signature_b64: str | None,
+          profile_cipher=None) -> dict:
+    """Register a family with an invitation code; the request is signed by the family space's node key.
+    The answer names the inviting organisation and the regisseur who made the code."""
     data = _object(body)
     if set(data) != {"invitation", "family", "node", "family_keys"}:
         raise SyncError("an enrolment has exactly: invitation, family, node, family_keys")
@@ -92,13 +141,10 @@ def enrol(db: sqlite_utils.Database, ring: KeyRing, body: bytes, signature_b64: 
                     request_message("POST", "/sync/v1/enrol", family_id, body))
     except KeyProblem as problem:
         raise SyncError(f"enrolment refused: {problem}", 401) from None
-    invitation, payload, signature = Invitation.decode(data["invitation"])
-    if invitation.hub_key_id not in {k.key_id for k in ring.all_public(NODE)}:
-        raise SyncError("this invitation is for another hub", 403)
-    Invitation.check(payload, signature, next(k for k in ring.all_public(NODE) if k.key_id == invitation.hub_key_id))
+    secret = _invitation_secret(ring, data["invitation"])
     with transaction(db):
-        row = db.execute("SELECT id, organisation_id, expires_at, used_at FROM enrolment_invitations"
-                         " WHERE code_hash = ?", [token_hash(invitation.secret)]).fetchone()
+        row = db.execute("SELECT id, organisation_id, expires_at, used_at, created_by FROM enrolment_invitations"
+                         " WHERE code_hash = ?", [token_hash(secret)]).fetchone()
         if row is None or row[3] is not None:
             raise SyncError("this invitation was already used or withdrawn", 403)
         if row[2] < utcnow():
@@ -110,7 +156,38 @@ def enrol(db: sqlite_utils.Database, ring: KeyRing, body: bytes, signature_b64: 
         db.execute("INSERT INTO enrolled_families (family_id, node_keys, family_keys, organisation_id, enrolled_at)"
                    " VALUES (?, ?, ?, ?, ?)",
                    [family_id, json.dumps(node.to_json()), json.dumps(family_keys.to_json()), row[1], utcnow()])
-    return {"family": family_id, "organisation": row[1]}
+        organisation_name = db.execute("SELECT name FROM organisations WHERE id = ?", [row[1]]).fetchone()[0]
+        regisseur = _inviting_professional(db, profile_cipher, row[4], row[1])
+    return {"family": family_id, "organisation": row[1], "organisation_name": organisation_name,
+            "regisseur": regisseur}
+
+
+def _invitation_secret(ring: KeyRing, code: str) -> str:
+    """The secret of a short code (four characters name this hub) or of a long signed one."""
+    if code.startswith(INVITATION_PREFIX):
+        invitation, payload, signature = Invitation.decode(code)
+        keys = {k.key_id: k for k in ring.all_public(NODE)}
+        if invitation.hub_key_id not in keys:
+            raise SyncError("this invitation is for another hub", 403)
+        Invitation.check(payload, signature, keys[invitation.hub_key_id])
+        return invitation.secret
+    parts = split_hub_code(code)
+    if parts is None:
+        raise SyncError("this is not a hub invitation code")
+    if parts[0] not in {hub_tag(k.key_id) for k in ring.all_public(NODE)}:
+        raise SyncError("this invitation is for another hub", 403)
+    return parts[1]
+
+
+def _inviting_professional(db: sqlite_utils.Database, profile_cipher, professional_id: str,
+                           organisation_id: str) -> dict | None:
+    """Name and role of the professional who made the code (None for a code made by the operator)."""
+    row = db.execute("SELECT profile FROM professionals WHERE id = ? AND organisation_id = ?",
+                     [professional_id, organisation_id]).fetchone()
+    if row is None or profile_cipher is None:
+        return None
+    profile = profile_cipher.decrypt(professional_id, row[0])
+    return {"name": profile["name"], "role": profile["role_title"]}
 
 
 # Signed requests ------------------------------------------------------------------------------

@@ -62,13 +62,14 @@ def hub_keys():
 
 @bp.get("/directory")
 def directory():
-    return jsonify(hub.directory(get_db(), ring()))
+    return jsonify(hub.directory(get_db(), ring(), current_app.config["ONSPLAN"].hub_name))
 
 
 @bp.post("/enrol")
 def enrol():
     body = _body()
-    return jsonify(hub.enrol(get_db(), ring(), body, request.headers.get(HEADER_SIGNATURE))), 201
+    return jsonify(hub.enrol(get_db(), ring(), body, request.headers.get(HEADER_SIGNATURE),
+                             node_key().field_cipher("professional"))), 201
 
 
 @bp.post("/push")

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import ipaddress
 import json
+import re
+import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -16,6 +18,11 @@ MAX_BATCH = 200            # envelopes per push or pull
 MAX_REQUEST_BYTES = 256 * 1024  # the app's MAX_CONTENT_LENGTH; clients batch below it
 HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE = "X-OnsPlan-Family", "X-OnsPlan-Key", "X-OnsPlan-Signature"
 INVITATION_PREFIX = "OP1."
+# Codes that people read out and type: no 0/O or 1/I. A family space's own codes have 12 of these
+# characters; a hub's code has 16: four that name the hub (from its key) and twelve secret ones.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+HUB_TAG_LENGTH, HUB_SECRET_LENGTH = 4, 12
+HUB_CODE_LENGTH = HUB_TAG_LENGTH + HUB_SECRET_LENGTH
 
 
 class SyncError(Exception):
@@ -53,12 +60,55 @@ def parse_key_ref(ref: object, family_id: str) -> tuple[str, str]:
     return parts[1], parts[2]
 
 
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def format_code(code: str) -> str:
+    """ABCDEFGHJKLM -> ABCD-EFGH-JKLM, easier to read out and type."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalise_code(value: str | None) -> str:
+    """Codes are read aloud and typed on phones: ignore case, spaces and dashes."""
+    return re.sub(r"[^A-Z0-9]", "", (value or "").upper())
+
+
+def hub_tag(hub_key_id: str) -> str:
+    """Four code characters that name a hub: the first 20 bits of its key id. They only tell a
+    family space which of the hubs it knows to ask; the secret part is what opens the door."""
+    bits = int(hub_key_id[:5], 16)
+    return "".join(CODE_ALPHABET[(bits >> shift) & 31] for shift in (15, 10, 5, 0))
+
+
+def new_hub_code(hub_key_id: str) -> tuple[str, str]:
+    """A hub's short invitation code (formatted, 4 groups of 4) and its secret part."""
+    secret = random_code(HUB_SECRET_LENGTH)
+    return format_code(hub_tag(hub_key_id) + secret), secret
+
+
+def split_hub_code(code: str) -> tuple[str, str] | None:
+    """(tag, secret) of a short hub code in any spelling, or None when it is not one."""
+    code = normalise_code(code)
+    if len(code) != HUB_CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code[:HUB_TAG_LENGTH], code[HUB_TAG_LENGTH:]
+
+
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def check_hub_address(url: str) -> None:
+    """A hub is reached over https, or plain http on this very machine; else SyncError."""
+    if not url.startswith(("https://", "http://")):
+        raise SyncError("this hub address is not a web address")
+    if url.startswith("http://") and not _is_loopback(url):
+        raise SyncError("this hub is not reached over https")
 
 
 def _is_loopback(url: str) -> bool:
@@ -104,8 +154,7 @@ class Invitation:
             raise SyncError("this hub invitation code is damaged")
         if not invitation.hub_url.startswith(("https://", "http://")):
             raise SyncError("this hub invitation code is damaged")
-        if invitation.hub_url.startswith("http://") and not _is_loopback(invitation.hub_url):
-            raise SyncError("this hub is not reached over https")
+        check_hub_address(invitation.hub_url)
         return invitation, payload, signature
 
     @staticmethod

@@ -21,7 +21,7 @@ import pytest
 
 from webapp import create_app
 from webapp.config import load_config
-from webapp.demo import DEMO_PASSWORDS, seed_family, seed_hub
+from webapp.demo import DEMO_HUB_NAME, DEMO_PASSWORDS, seed_family, seed_hub
 
 CSRF_PATTERN = re.compile(r'name="(?:[a-z]+-)?csrf_token"[^>]*value="([^"]+)"')
 
@@ -30,6 +30,8 @@ def make_app(role: str, data_dir: Path, today: date | None = None, **overrides):
     """A real app of one role on its own data folder, fast password hashing for tests."""
     settings = dict(data_dir=data_dir, testing=True, password_time_cost=1, password_memory_kib=8192,
                     login_rate_limit="1000 per minute", environ={})
+    if role == "hub":
+        settings["hub_name"] = DEMO_HUB_NAME
     settings.update(overrides)
     if today is not None:
         settings["today"] = lambda: today

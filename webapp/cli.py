@@ -66,14 +66,15 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
     """Start the family space and the hub on loopback with demo data."""
     from waitress.server import create_server
 
-    from webapp.demo import seed_family, seed_hub
+    from webapp.demo import DEMO_HUB_NAME, seed_family, seed_hub
 
     root = Path(data_dir).resolve()
     secret = _demo_secret(root)
     apps = {}
+    named = {"family": {"hubs": (f"http://127.0.0.1:{hub_port}",)}, "hub": {"hub_name": DEMO_HUB_NAME}}
     for role, port in (("family", family_port), ("hub", hub_port)):
         apps[role] = _app(role, None, data_dir=root / role, secret_key=secret, demo=True, port=port,
-                          base_url=f"http://127.0.0.1:{port}", environ={})
+                          base_url=f"http://127.0.0.1:{port}", environ={}, **named[role])
     hub = seed_hub(apps["hub"])
     family = seed_family(apps["family"], apps["hub"])
     _print_demo(family_port, hub_port, family, hub)

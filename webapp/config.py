@@ -51,6 +51,11 @@ class Config:
     password_time_cost: int = 3
     password_memory_kib: int = 65536
     node_key_b64: str | None = field(default=None, repr=False)
+    # Hub: the name families read for this hub ("Wijkteam Oost en partners"); empty: its host name.
+    hub_name: str = ""
+    # Family space: the hubs (https addresses) whose short invitation codes it accepts, besides the
+    # hubs its families joined already.
+    hubs: tuple[str, ...] = ()
     today: Callable[[], date] = field(default=date.today, repr=False, compare=False)
 
     @property
@@ -83,7 +88,18 @@ SETTINGS: dict[str, Callable[[str], object]] = {
     "auto_lock_seconds": int,
     "leave_marker_minutes": int,
     "node_key_b64": str,
+    "hub_name": str,
+    "hubs": lambda value: _address_list(value),
 }
+
+
+def _address_list(value: object) -> tuple[str, ...]:
+    """Hub addresses, comma or space separated (or a TOML list); each must be http(s)."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    addresses = tuple(str(item).rstrip("/") for item in items)
+    if any(not address.startswith(("https://", "http://")) for address in addresses):
+        raise ValueError("not a web address")
+    return addresses
 
 
 def _read_file(path: Path) -> dict[str, object]:
@@ -118,7 +134,8 @@ def _parse(values: dict[str, object]) -> dict[str, object]:
             parsed[name] = value
             continue
         try:
-            parsed[name] = value if isinstance(value, parser) else parser(value)  # type: ignore[arg-type]
+            parsed[name] = (value if isinstance(parser, type) and isinstance(value, parser)
+                            else parser(value))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ConfigError(f"Setting {name} has an invalid value.") from None
     return parsed

@@ -59,6 +59,9 @@ def years_ago(today: date, years: int, extra_days: int) -> date:
     return anniversary - timedelta(days=extra_days)
 
 
+DEMO_HUB_NAME = "Wijkteam Oost en partners"  # what families read the demo hub as
+
+
 @dataclass
 class DemoLogins:
     family: list[tuple[str, str, str]] = field(default_factory=list)  # (who, login, password)
@@ -103,7 +106,19 @@ def _join_demo_hub(store: RecordStore, hub: Flask, family_id: str) -> None:
         code = make_invitation(hub_db, KeyRing(hub_db, node_key()), organisation_id=ORGANISATIONS[0][0],
                                created_by="demo", hub_url=hub.config["ONSPLAN"].base_url,
                                days=hub.config["ONSPLAN"].invitation_days)
-    join_hub(store, KeyRing(store.db, store.keys), lambda _url: InProcessTransport(hub), code, family_id)
+    join_hub(store, KeyRing(store.db, store.keys), lambda _url: InProcessTransport(hub), code, family_id,
+             hubs=(hub.config["ONSPLAN"].base_url,))
+
+
+def _regisseur_code(hub: Flask) -> str:
+    """A code Karin made on the workplace for a family that is not in the demo yet."""
+    with hub.app_context():
+        hub_db, keys = get_db(), node_key()
+        karin = queries.professional_by_login(hub_db, keys.lookup_hash("professional", "karin"))
+        return make_invitation(hub_db, KeyRing(hub_db, keys), organisation_id=karin["organisation_id"],
+                               created_by=karin["id"], hub_url=hub.config["ONSPLAN"].base_url,
+                               days=hub.config["ONSPLAN"].invitation_days, label="Gezin Bakker (demo)",
+                               label_cipher=keys.field_cipher("invitation-label"))
 
 
 def seed_family(app: Flask, hub: Flask) -> DemoLogins:
@@ -145,6 +160,8 @@ def seed_family(app: Flask, hub: Flask) -> DemoLogins:
                 code, _ = issue_invitation(db, family_id=new_family, role="parent", person_id=None,
                                            created_by="demo", days=config.invitation_days)
                 logins.invitations.append(("eerste ouder van een nieuw gezin / first parent of a new family", code))
+    logins.invitations.append(("een nieuw gezin, van Karin (wijkteam) / a new family, from the wijkteam",
+                               _regisseur_code(hub)))
     logins.family = [
         ("Fatima de Vries (ouder / parent)", "fatima", DEMO_PASSWORDS["fatima"]),
         ("Sam (jongere, 14 / youth, 14)", "sam", DEMO_PASSWORDS["sam"]),

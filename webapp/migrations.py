@@ -355,6 +355,12 @@ def hub_0005_read_log(db: sqlite_utils.Database, _keys: NodeKey) -> None:
         db.execute(statement)
 
 
+def hub_0006_invitations(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # The regisseur's own note of which family a code is for (encrypted), so the workplace can list
+    # the organisation's invitations and say which family joined.
+    db.execute("ALTER TABLE enrolment_invitations ADD COLUMN label BLOB")
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -379,5 +385,6 @@ MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
                ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays),
                ("0005_sync", family_0005_sync), ("0006_safety", family_0006_safety)],
     "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync),
-            ("0004_admins", hub_0004_admins), ("0005_read_log", hub_0005_read_log)],
+            ("0004_admins", hub_0004_admins), ("0005_read_log", hub_0005_read_log),
+            ("0006_invitations", hub_0006_invitations)],
 }

@@ -68,7 +68,7 @@ def test_a_new_family_joins_the_hub_and_its_first_parent_makes_an_account(roles)
                                           [new_family]).fetchone()[0])
     assert pinned["sign"]
     page = actions.client.get("/toestemming").get_data(as_text=True)
-    assert "Jullie plan is verbonden met 127.0.0.1" in page
+    assert "Jullie plan is verbonden met Wijkteam Oost en partners" in page
     # The code works once.
     again, second = _join(roles, code)
     assert second.status_code == 422

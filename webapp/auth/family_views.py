@@ -16,11 +16,10 @@ from webapp.records import get_store, node_key
 from webapp.render import render
 from webapp.safety import LEFT_COOKIE
 from webapp.security import limiter
-from sync.family import Transport, join_hub_as_new_family
-from sync.keyring import KeyRing
 from sync.record import new_record_id
-from sync.wire import INVITATION_PREFIX, SyncError
+from sync.wire import SyncError
 from webapp.consent.texts import LOCAL_TIME_ZONE
+from webapp.family.hub_link import hub_code_problem, is_hub_code, join_as_new_family
 from webapp.family.invitations import issue_invitation
 
 bp = Blueprint("auth", __name__)
@@ -97,15 +96,15 @@ def logout():
 def join():
     """Step 1 of joining: check the invitation code."""
     form = InvitationCodeForm()
-    raw_code = "".join((request.form.get("code") or "").split())
-    if request.method == "POST" and raw_code.startswith(INVITATION_PREFIX):
+    raw_code = (request.form.get("code") or "").strip()
+    if request.method == "POST" and is_hub_code(raw_code):
         # A hub's invitation: a new family that joins a school's or wijkteam's hub.
         try:
             session[JOIN_SESSION_KEY] = _join_hub_as_new_family(raw_code)
             return redirect(url_for("auth.join_account"), 303)
         except SyncError as problem:
             form.code.data = raw_code
-            form.code.errors = [_hub_code_problem(problem)]
+            form.code.errors = [hub_code_problem(problem)]
         return render("auth/join.html", form=form, status=422)
     status = 200
     if form.validate_on_submit():
@@ -131,27 +130,13 @@ def join():
 
 
 def _join_hub_as_new_family(code: str) -> str:
-    """Make a new family, enrol it with the hub of the invitation, and make the first parent's
-    invitation here; returns that invitation's id. Raises SyncError (nothing is left behind)."""
+    """Make a new family with the hub of the invitation, and the first parent's invitation here;
+    returns that invitation's id. Raises SyncError (nothing is left behind)."""
     store = get_store()
-    db = store.db
-    family_id = join_hub_as_new_family(store, KeyRing(db, store.keys), Transport, code)
-    code, _expires = issue_invitation(db, family_id=family_id, role="parent", person_id=None,
+    family_id = join_as_new_family(store, code)
+    code, _expires = issue_invitation(store.db, family_id=family_id, role="parent", person_id=None,
                                       created_by="hub-invitation", days=1)
-    return queries.open_invitation(db, code.replace("-", ""))["id"]
-
-
-def _hub_code_problem(problem: SyncError) -> str:
-    """What a parent reads when a hub's invitation does not work, in plain words."""
-    if problem.status == 0:
-        return _("We cannot reach the school or wijkteam right now. Try again later.")
-    if "damaged" in problem.reason or "not a hub invitation" in problem.reason:
-        return _("This code is not right. Check that you copied all of it.")
-    if "https" in problem.reason:
-        return _("This code points to an address without a secure connection. Ask for a new invitation.")
-    if "expired" in problem.reason or "used" in problem.reason:
-        return _("This code does not work. It may be used already or expired. Ask for a new invitation.")
-    return _("This code does not match the place it points to. Ask for a new invitation.")
+    return queries.open_invitation(store.db, code.replace("-", ""))["id"]
 
 
 @bp.route("/aanmelden/account", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
+from sync.wire import normalise_code
 from webapp.auth.passwords import MIN_PASSWORD_LENGTH
 
 LOGIN_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,39}$"
@@ -15,11 +16,6 @@ LOGIN_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,39}$"
 
 def normalise_login(value: str | None) -> str:
     return (value or "").strip().lower()
-
-
-def normalise_code(value: str | None) -> str:
-    """Invitation codes are read aloud and typed on phones: ignore case, spaces and dashes."""
-    return re.sub(r"[^A-Z0-9]", "", (value or "").upper())
 
 
 class LoginForm(FlaskForm):
@@ -48,7 +44,7 @@ class InvitationCodeForm(FlaskForm):
     code = StringField(_l("Invitation code"), filters=[normalise_code],
                        validators=[DataRequired(_l("Fill in the code from your invitation.")),
                                    # A pattern, not Length: Length would give the input a maxlength that cuts off dashes.
-                                   Regexp(r"^[A-Z0-9]{12}$", message=_l("An invitation code has 12 letters and digits."))],
+                                   Regexp(r"^[A-Z0-9]{12}$", message=_l("An invitation code has 12 letters and digits, or 16 when it comes from a school or wijkteam."))],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
 

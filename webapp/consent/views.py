@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sync.record import new_record_id
+from sync.family import hub_directory
 from sync.status import family_sync_status
 from webapp.auth import family_required
 from webapp.consent import texts
@@ -114,7 +115,8 @@ def index():
     members = current_members()
     return render("consent/index.html", children=_visible_children(members), today=_today(),
                   consent_notices=consent_notices(get_store(), current_user, _today(), members),
-                  sync=family_sync_status(get_db(), current_user.family_id), local_time=local_time)
+                  sync=family_sync_status(get_db(), current_user.family_id), local_time=local_time,
+                  hub_name=hub_directory(get_store(), current_user.family_id)[0])
 
 
 @bp.get("/toestemming/<child_id>")

@@ -1,24 +1,17 @@
 """One-time invitation codes that expire: how parents and youths join their family's space."""
 from __future__ import annotations
 
-import secrets
-
 import sqlite_utils
 
 from sync.record import new_record_id
+from sync.wire import format_code, random_code
 from webapp.auth import queries
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud
 CODE_LENGTH = 12
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def format_code(code: str) -> str:
-    """ABCDEFGHJKLM -> ABCD-EFGH-JKLM, easier to read out and type."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    return random_code(CODE_LENGTH)
 
 
 def issue_invitation(db: sqlite_utils.Database, *, family_id: str, role: str, person_id: str | None,

@@ -1,19 +1,26 @@
-"""Family page: who is in the family, adding a child or the other parent, inviting them."""
+"""Family page: who is in the family, adding a child or the other parent, inviting them; and
+Betrokkenen: the school's or wijkteam's code, and which organisations work with which child."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from sync.family import hub_directory
+from sync.status import family_sync_status
+from sync.wire import SyncError
 from webapp.auth import family_required, parent_required, queries
 from webapp.db import get_db, transaction
-from webapp.family.forms import ChildForm, InviteForm, ParentForm
+from webapp.family.forms import AddInvolvedForm, ChildForm, HubCodeForm, InviteForm, InvolvementForm, ParentForm
+from webapp.family.hub_link import hub_code_problem, join_existing_family
 from webapp.family.invitations import issue_invitation
 from webapp.limits import MAX_CHILDREN, MAX_PARENTS
-from webapp.people.access import current_members
+from webapp.people.access import children_of_current_user, current_members
+from webapp.people.involved import change_involvement, include_new_child, involve_organisation, involved_for_family
 from webapp.people.members import add_member, may_have_youth_account
 from webapp.records import get_store
 from webapp.render import render
+from webapp.security import limiter
 
 bp = Blueprint("family", __name__)
 
@@ -57,9 +64,12 @@ def add_child():
     if sum(p.is_child for p in current_members()) >= MAX_CHILDREN:
         form.form_errors.append(_("A family in OnsPlan has at most %(n)s children.", n=MAX_CHILDREN))
         return _page(child_form=form, status=422)
-    add_member(get_store(), family_id=current_user.family_id, author=current_user.person_id,
-               name=form.name.data, role="child", birth_date=form.birth_date.data,
-               school_stage=form.school_stage.data)
+    store = get_store()
+    with transaction(store.db):
+        child = add_member(store, family_id=current_user.family_id, author=current_user.person_id,
+                           name=form.name.data, role="child", birth_date=form.birth_date.data,
+                           school_stage=form.school_stage.data)
+        include_new_child(store, current_user.family_id, current_user.person_id, child.id)
     flash(_("%(name)s is added to your family.", name=form.name.data), "success")
     return redirect(url_for("family.page"), 303)
 
@@ -101,3 +111,124 @@ def invite():
             db, family_id=current_user.family_id, role="parent" if person.role == "parent" else "youth",
             person_id=person.id, created_by=current_user.person_id, days=config.invitation_days)
     return _page(new_code={"code": code, "name": person.name, "expires_at": expires_at})
+
+
+# -- Betrokkenen: who works with which child ------------------------------------------------------
+
+def _involved_page(code_form=None, add_form=None, changed_form=None, status=200):
+    store = get_store()
+    family_id = current_user.family_id
+    hub_name, organisations = hub_directory(store, family_id)
+    children = children_of_current_user()
+    involved = involved_for_family(store, family_id)
+    if current_user.role != "parent":  # a youth sees who works with them, not with a brother or sister
+        involved = [i for i in involved if set(i.children) & {c.id for c in children}]
+    involved_ids = {i.organisation_id for i in involved}
+    addable = sorted(((o.id, o.name) for o in organisations.values() if o.id not in involved_ids),
+                     key=lambda pair: pair[1])
+    child_choices = [(c.id, c.name) for c in children]
+    forms = {}
+    for organisation in involved:
+        form = InvolvementForm(prefix=f"org-{organisation.id[:8]}", children=child_choices)
+        if changed_form is not None and changed_form._prefix == form._prefix:
+            form = changed_form
+        else:
+            form.children.data = [c for c in organisation.children if c in dict(child_choices)]
+        forms[organisation.id] = form
+    return render("family/involved.html", involved=involved, children=children, hub_name=hub_name,
+                  joined=family_sync_status(store.db, family_id).joined, addable=addable, forms=forms,
+                  names={c.id: c.name for c in children},
+                  code_form=code_form or HubCodeForm(prefix="hub"),
+                  add_form=add_form or AddInvolvedForm(prefix="add", organisations=addable, children=child_choices),
+                  status=status)
+
+
+def _involved_item(item_id: str):
+    """The involvement with this id; 404 when the family has none."""
+    found = next((i for i in involved_for_family(get_store(), current_user.family_id) if i.id == item_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/betrokkenen")
+@family_required
+def involved():
+    """Who works with which child, and the school's or wijkteam's code to connect the plan."""
+    return _involved_page()
+
+
+@bp.post("/betrokkenen/code")
+@parent_required
+@limiter.limit(lambda: current_app.config["ONSPLAN"].login_rate_limit)
+def join_hub_later():
+    """A family that already uses OnsPlan connects with the hub of a school's or wijkteam's code (parents)."""
+    form = HubCodeForm(prefix="hub")
+    if not form.validate_on_submit():
+        return _involved_page(code_form=form, status=422)
+    try:
+        joined = join_existing_family(get_store(), current_user.family_id, form.code.data)
+    except SyncError as problem:
+        form.code.errors.append(hub_code_problem(problem))
+        return _involved_page(code_form=form, status=422)
+    name = joined.organisation.name if joined.organisation else ""
+    flash(_("Your plan is connected with %(name)s. You decide what they may see on the page Consent.",
+            name=name) if name else _("Your plan is connected. You decide what is shared on the page Consent."),
+          "success")
+    return redirect(url_for("family.involved"), 303)
+
+
+@bp.post("/betrokkenen/toevoegen")
+@parent_required
+def add_involved():
+    """Add an organisation of the hub's directory to one or more children (parents)."""
+    store = get_store()
+    _hub_name, organisations = hub_directory(store, current_user.family_id)
+    involved_ids = {i.organisation_id for i in involved_for_family(store, current_user.family_id)}
+    addable = [(o.id, o.name) for o in organisations.values() if o.id not in involved_ids]
+    children = [(c.id, c.name) for c in children_of_current_user()]
+    form = AddInvolvedForm(prefix="add", organisations=addable, children=children)
+    if not form.validate_on_submit():
+        return _involved_page(add_form=form, status=422)
+    organisation = organisations[form.organisation_id.data]
+    with transaction(store.db):
+        involve_organisation(store, current_user.family_id, current_user.person_id, organisation_id=organisation.id,
+                             organisation=organisation.name, sector=organisation.sector,
+                             children=form.children.data, professional=form.professional.data,
+                             contact=form.contact.data)
+    flash(_("%(name)s is added. They see nothing until you share something on the page Consent.",
+            name=organisation.name), "success")
+    return redirect(url_for("family.involved", _anchor=f"org-{organisation.id}"), 303)
+
+
+@bp.post("/betrokkenen/<item_id>")
+@parent_required
+def change_involved(item_id: str):
+    """Change which children an organisation works with (parents)."""
+    organisation = _involved_item(item_id)
+    children = [(c.id, c.name) for c in children_of_current_user()]
+    form = InvolvementForm(prefix=f"org-{organisation.id[:8]}", children=children)
+    if not form.validate_on_submit():
+        return _involved_page(changed_form=form, status=422)
+    store = get_store()
+    with transaction(store.db):
+        change_involvement(store, current_user.family_id, current_user.person_id, organisation, form.children.data)
+    flash(_("Saved. %(name)s sees only what you share for these children.", name=organisation.organisation),
+          "success")
+    return redirect(url_for("family.involved", _anchor=f"org-{organisation.organisation_id}"), 303)
+
+
+@bp.route("/betrokkenen/<item_id>/stoppen", methods=["GET", "POST"])
+@parent_required
+def stop_involved(item_id: str):
+    """Ask first, then record that an organisation no longer works with the family (parents)."""
+    organisation = _involved_item(item_id)
+    if request.method == "POST":  # CSRF is checked for every POST (webapp.security)
+        store = get_store()
+        with transaction(store.db):
+            change_involvement(store, current_user.family_id, current_user.person_id, organisation, removed=True)
+        flash(_("%(name)s no longer works with your family in OnsPlan. From the next update they see nothing "
+                "new of your plan.", name=organisation.organisation), "success")
+        return redirect(url_for("family.involved"), 303)
+    return render("family/stop_involved.html", organisation=organisation,
+                  names=[c.name for c in children_of_current_user() if c.id in organisation.children])

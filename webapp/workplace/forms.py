@@ -94,3 +94,9 @@ class GoalReviewForm(FlaskForm):
 
 class CloseMomentForm(FlaskForm):
     closing = BooleanField(_l("This was the closing evaluation of the help"))
+
+
+class InviteFamilyForm(FlaskForm):
+    label = StringField(_l("Which family is this code for?"), filters=[_strip],
+                        description=_l("Only for you and your colleagues, to keep track. For example: family Bakker, Mila."),
+                        validators=[Optional(), Length(max=80, message=_l("Use at most %(n)s characters.", n=80))])

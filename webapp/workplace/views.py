@@ -10,7 +10,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from sync.hub import Reader, already_made, make_invitation, organisation_alerts, record_basis, recorded_bases, write_for_family
+from sync.hub import (
+    Reader, already_made, make_invitation, organisation_alerts, organisation_invitations, record_basis,
+    recorded_bases, withdraw_invitation, write_for_family,
+)
 from sync.keyring import KeyRing
 from sync.record import new_record_id
 from webapp.auth import professional_required, queries
@@ -29,13 +32,14 @@ from webapp.evaluation.questionnaires import UnknownQuestionnaire, goals_in_scop
 from webapp.evaluation.results import Answered, asked_in, goal_progress, trend
 from webapp.evaluation.views import progress_chart
 from webapp.workplace.forms import (
-    KIND_CHOICES, CloseMomentForm, EmergencyForm, GoalReviewForm, HubAfspraakForm, LegalBasisForm, MomentForm,
-    ReviewNoteForm,
+    KIND_CHOICES, CloseMomentForm, EmergencyForm, GoalReviewForm, HubAfspraakForm, InviteFamilyForm, LegalBasisForm,
+    MomentForm, ReviewNoteForm,
 )
 from webapp.workplace.queries import Hub, caseload, card_of, mark_visited, shared_plan, shared_responses
 
 bp = Blueprint("workplace", __name__, url_prefix="/werkplek")
 ALERT_DAYS = 30  # how far back an admin sees legal grounds and emergencies of the organisation
+JOINED_DAYS = 30  # how long the workplace says that an invited family joined and shares nothing yet
 
 
 def current_reader() -> Reader:
@@ -69,7 +73,12 @@ def caseload_page():
         alerts = [(datetime.fromisoformat(at), basis)
                   for at, basis in organisation_alerts(get_db(), _details_cipher(), reader.organisation_id, since)]
     cards = caseload(_hub(), reader, current_app.config["ONSPLAN"].today(), search, requested_page())
-    return render("workplace/caseload.html", cards=cards, search=search,
+    # Families that joined with one of our codes this month and share nothing yet: the regisseur
+    # knows they are there before the first card arrives.
+    month_ago = (datetime.now(timezone.utc) - timedelta(days=JOINED_DAYS)).isoformat(timespec="seconds")
+    joined = [i for i in organisation_invitations(get_db(), _label_cipher(), reader.organisation_id,
+                                                  since=month_ago, joined_only=True) if not i.shares]
+    return render("workplace/caseload.html", cards=cards, search=search, joined=joined,
                   alerts=alerts, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES), local_time=local_time,
                   regisseur=is_regisseur(reader))
 
@@ -312,20 +321,42 @@ def _is_uuid(value: str | None) -> bool:
         return False
 
 
+def _label_cipher():
+    return node_key().field_cipher("invitation-label")
+
+
 @bp.route("/uitnodigen", methods=["GET", "POST"])
 @professional_required
 def invite():
-    """A regisseur makes a one-time code for a new family to join this hub."""
+    """A regisseur makes a one-time code for a new family to join this hub, and sees the codes made before."""
     reader = current_reader()
     if not is_regisseur(reader):
         abort(403)
-    code = None
-    if request.method == "POST":
-        config = current_app.config["ONSPLAN"]
+    config = current_app.config["ONSPLAN"]
+    form, code = InviteFamilyForm(), None
+    if form.validate_on_submit():
         code = make_invitation(get_db(), _ring(), organisation_id=reader.organisation_id,
                                created_by=reader.professional_id, hub_url=config.base_url,
-                               days=config.invitation_days)
-    return render("workplace/invite.html", code=code, days=current_app.config["ONSPLAN"].invitation_days)
+                               days=config.invitation_days, label=form.label.data or "",
+                               label_cipher=_label_cipher())
+    invitations = organisation_invitations(get_db(), _label_cipher(), reader.organisation_id)
+    made = invitations[0] if code and invitations else None
+    return render("workplace/invite.html", form=form, code=code, made=made, invitations=invitations,
+                  days=config.invitation_days, local_time=local_time,
+                  status=422 if form.errors else 200)
+
+
+@bp.post("/uitnodigen/<invitation_id>/intrekken")
+@professional_required
+def withdraw_code(invitation_id: str):
+    """An unused code of my organisation stops working now (regisseur)."""
+    reader = current_reader()
+    if not is_regisseur(reader):
+        abort(403)
+    if not withdraw_invitation(get_db(), reader.organisation_id, invitation_id):
+        abort(404)
+    flash(_("The code no longer works."), "success")
+    return redirect(url_for("workplace.invite"), 303)
 
 
 # -- an evaluation moment -------------------------------------------------------------------------
