@@ -93,7 +93,8 @@ def _enrol(family_app, hub_app, family_id: str, hub_url: str) -> None:
                                         hub_url=hub_url, days=1)
     with family_app.app_context():
         store = get_store()
-        join_hub(store, KeyRing(store.db, store.keys), lambda _url: InProcessTransport(hub_app), code, family_id)
+        join_hub(store, KeyRing(store.db, store.keys), lambda _url: InProcessTransport(hub_app), code, family_id,
+                 hubs=(hub_url,))
 
 
 def first_full_sync(records: int, over_http: bool) -> tuple[float, int]:
@@ -101,7 +102,7 @@ def first_full_sync(records: int, over_http: bool) -> tuple[float, int]:
     hub_app, family_app = make_app("hub", data / "hub"), make_app("family", data / "family")
     seed_hub(hub_app)
     server = create_server(hub_app, host="127.0.0.1", port=0, threads=4) if over_http else None
-    url = f"http://127.0.0.1:{server.effective_port}" if server else "http://in-process"
+    url = f"http://127.0.0.1:{server.effective_port}" if server else "http://127.0.0.1"  # in process: any loopback address
     if server:
         threading.Thread(target=server.run, daemon=True).start()
     family_id = _family_with_history(family_app, records)
@@ -124,7 +125,7 @@ def ingest(envelopes: int) -> tuple[float, float]:
     hub_app, family_app = make_app("hub", data / "hub"), make_app("family", data / "family")
     seed_hub(hub_app)
     family_id = _family_with_history(family_app, 3)
-    _enrol(family_app, hub_app, family_id, "http://in-process")
+    _enrol(family_app, hub_app, family_id, "http://127.0.0.1")  # any loopback address: the transport is in process
     with family_app.app_context():
         ring = KeyRing(get_db(), node_key())
         node, family_keys = ring.current(NODE), ring.current(family_id)

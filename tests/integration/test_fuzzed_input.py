@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.conftest import csrf_token
 from tests.integration.consent_helpers import ORG, person
+from webapp.people.involved import involved_for_family
 from webapp.plan.queries import load_child_plan
 from webapp.records import get_meta, get_store
 
@@ -44,7 +45,8 @@ def _path_values(app) -> dict[str, list[str]]:
             "goal_id": [g.id for g in plan.goals], "afspraak_id": [a.id for a in plan.afspraken],
             "moment_id": [m.id for m in plan.moments], "organisation_id": list(ORG.values()),
             "kind_slug": ["plan", "evaluaties", "eigen-tekst"], "slug": ["ouder", "jongere", "samen-met-kind"],
-            "record_id": [record]}
+            "record_id": [record],
+            "item_id": [i.id for i in involved_for_family(store, get_meta(store.db, "demo_family"))]}
 
 
 FORM = re.compile(r'<form\b[^>]*\baction="([^"]*)"[^>]*>(.*?)</form>', re.S)
@@ -65,7 +67,10 @@ FAMILY_ROUTES = [("GET", "/"), ("GET", "/home"), ("GET", "/gezin"), ("POST", "/g
                  ("POST", "/kind/<child_id>/evaluatie/<moment_id>/<slug>/delen"),
                  ("GET", "/kind/<child_id>/evaluatie/antwoord/<record_id>"), ("POST", "/taal"),
                  ("GET", "/manifest.webmanifest"), ("GET", "/offline"), ("GET", "/sessie"), ("GET", "/wachtrij"),
-                 ("GET", "/instellingen"), ("POST", "/instellingen"), ("GET", "/sessie/sleutel")]
+                 ("GET", "/instellingen"), ("POST", "/instellingen"), ("GET", "/sessie/sleutel"),
+                 ("GET", "/betrokkenen"), ("POST", "/betrokkenen/code"), ("POST", "/betrokkenen/toevoegen"),
+                 ("POST", "/betrokkenen/<item_id>"), ("GET", "/betrokkenen/<item_id>/stoppen"),
+                 ("POST", "/betrokkenen/<item_id>/stoppen")]
 
 
 def test_the_fuzzed_routes_are_all_routes_of_the_family_space(family_app):

@@ -22,7 +22,8 @@ PERSONAS = {"karin": ORG["wijkteam"], "tom": ORG["school"], "mehmet": ORG["jgz"]
 CHILDREN = ("Lotte", "Sam", "Noor")
 # Routes that hold no family data, or are tested elsewhere (sync endpoints: signed requests).
 NO_FAMILY_DATA = {"static", "language.switch", "pwa.manifest", "pwa.service_worker", "pwa.offline", "pwa.favicon",
-                  "auth.login", "auth.second_factor", "auth.logout", "home.root", "workplace.invite"}
+                  "auth.login", "auth.second_factor", "auth.logout", "home.root", "workplace.invite",
+                  "workplace.withdraw_code"}  # the organisation's own codes: test_hub_workplace.py
 SIGNED_SYNC = {"sync_hub.hub_keys", "sync_hub.directory", "sync_hub.enrol", "sync_hub.push", "sync_hub.keys",
                "sync_hub.pull"}
 KNOWN_ARGUMENTS = {"family_id", "child_id", "goal_id", "moment_id"}

@@ -62,7 +62,21 @@ def test_only_a_regisseur_can_invite_a_family(coordinator, partner):
     page = coordinator.get("/werkplek/uitnodigen").get_data(as_text=True)
     made = coordinator.post("/werkplek/uitnodigen", data={"csrf_token": csrf_token(page)})
     assert made.status_code == 200
-    assert re.search(r'id="invitation-code">OP1\.[A-Za-z0-9_\-.]+<', made.get_data(as_text=True))
+    assert re.search(r'id="invitation-code"[^>]*>[A-Z2-9]{4}(-[A-Z2-9]{4}){3}<', made.get_data(as_text=True))
+    # A code of my organisation can be stopped by a regisseur, not by a colleague of another role
+    # or organisation; one that does not exist is a 404.
+    db = coordinator.application.config["ONSPLAN"].database_path
+    invitation_id = connect(db).execute("SELECT id FROM enrolment_invitations ORDER BY created_at DESC, rowid DESC"
+                                        " LIMIT 1").fetchone()[0]
+    token = csrf_token(page)
+    partner_token = csrf_token(partner.get("/werkplek").get_data(as_text=True))
+    assert partner.post(f"/werkplek/uitnodigen/{invitation_id}/intrekken",
+                        data={"csrf_token": partner_token}).status_code == 403
+    assert coordinator.post("/werkplek/uitnodigen/made-up/intrekken", data={"csrf_token": token}).status_code == 404
+    stopped = coordinator.post(f"/werkplek/uitnodigen/{invitation_id}/intrekken", data={"csrf_token": token})
+    assert stopped.status_code == 303
+    assert "Werkt niet meer." in coordinator.get("/werkplek/uitnodigen").get_data(as_text=True)
+    assert coordinator.post(f"/werkplek/uitnodigen/{invitation_id}/intrekken", data={"csrf_token": token}).status_code == 404
 
 
 @pytest.fixture

@@ -1,20 +1,24 @@
-"""A new family joins a hub with the invitation a regisseur made there: the family space checks
-the hub's signature, pins its key and enrols; a damaged, foreign, used or unreachable code gets
-a clear message and leaves nothing behind. The family sees its sync state in plain words."""
+"""A new family joins a hub with the invitation a regisseur made there: a short code that names
+the hub among those the family space knows, or a long signed code made before short codes; the
+family space pins the hub's key and enrols. A damaged, foreign, used or unreachable code gets a
+clear message and leaves nothing behind. The family sees its sync state in plain words."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from sync.hub import make_invitation
 from sync.keyring import KeyRing
+from sync.keyring import NODE
 from sync.keys import KeyPair
-from sync.wire import Invitation
+from sync.wire import Invitation, hub_tag
 from tests.conftest import Actions, copy_of
 from tests.integration.sync_helpers import ORG, start_roles
 from tests.loopback import LoopbackServer
-from webapp.db import get_db
+from webapp.crypto import token_hash
+from webapp.db import get_db, utcnow
 
 
 @pytest.fixture
@@ -30,6 +34,18 @@ def _invitation(roles, hub_url=None) -> str:
         return make_invitation(db, KeyRing(db, roles.hub.extensions["onsplan.node_key"]),
                                organisation_id=ORG["wijkteam"], created_by="karin",
                                hub_url=hub_url or roles.server.url, days=7)
+
+
+def _long_invitation(roles, hub_url=None, secret="a-secret-the-hub-made") -> str:
+    """A code of the kind made before short codes: the hub's address and key inside, signed by it."""
+    with roles.hub.app_context():
+        db = get_db()
+        ring = KeyRing(db, roles.hub.extensions["onsplan.node_key"])
+        db.execute("INSERT INTO enrolment_invitations (id, code_hash, organisation_id, created_by, created_at,"
+                   " expires_at) VALUES (?, ?, ?, 'karin', ?, '2999-01-01T00:00:00+00:00')",
+                   [secret, token_hash(secret), ORG["wijkteam"], utcnow()])
+        return Invitation(hub_url or roles.server.url, ring.public(NODE).key_id, secret,
+                          "2999-01-01T00:00:00+00:00").encode(ring.current(NODE))
 
 
 def _families(roles) -> int:
@@ -75,9 +91,14 @@ def test_a_new_family_joins_the_hub_and_its_first_parent_makes_an_account(roles)
     assert "al gebruikt of verlopen" in second.get_data(as_text=True)
 
 
+def test_a_long_signed_code_made_before_short_codes_still_works(roles):
+    actions, response = _join(roles, _long_invitation(roles))
+    assert response.status_code == 303 and response.headers["Location"].endswith("/aanmelden/account")
+
+
 @pytest.mark.parametrize("damage", ["cut", "foreign_hub", "other_secret"])
-def test_a_damaged_or_foreign_hub_code_is_refused_and_leaves_nothing_behind(roles, damage):
-    code = _invitation(roles)
+def test_a_damaged_or_foreign_long_code_is_refused_and_leaves_nothing_behind(roles, damage):
+    code = _long_invitation(roles)
     if damage == "cut":
         code = code[:-10]
     elif damage == "foreign_hub":  # signed by a key that is not the hub's
@@ -93,9 +114,36 @@ def test_a_damaged_or_foreign_hub_code_is_refused_and_leaves_nothing_behind(role
     assert ("Deze code klopt niet" in page) or ("hoort niet bij de plek" in page)
 
 
+def test_a_short_code_of_a_hub_this_family_space_does_not_know_is_never_sent_anywhere(roles):
+    code = _invitation(roles)
+    other_tag = next(t for t in ("AAAA", "BBBB") if t != code[:4])
+    before = roles.hub_db().execute("SELECT COUNT(*) FROM enrolled_families").fetchone()[0]
+    page = _refused_leaving_nothing_behind(roles, other_tag + code[4:])
+    assert "hoort niet bij een school of wijkteam die met deze OnsPlan werkt" in page
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM enrolled_families").fetchone()[0] == before
+
+
+def test_a_short_code_with_a_secret_the_hub_never_made_is_refused(roles):
+    code = _invitation(roles)
+    made_up = code[:4] + ("ABCDEFGHJKLM" if code[5:9] != "ABCD" else "MLKJHGFEDCBA")
+    page = _refused_leaving_nothing_behind(roles, made_up)
+    assert "al gebruikt of verlopen" in page
+
+
+def test_a_cut_short_code_says_how_long_a_code_is(roles):
+    page = _refused_leaving_nothing_behind(roles, _invitation(roles)[:-3])
+    assert "Een code van een school of wijkteam heeft er 16." in page
+
+
+def test_the_tag_of_a_short_code_comes_from_the_hubs_key(roles):
+    with roles.hub.app_context():
+        key_id = KeyRing(get_db(), roles.hub.extensions["onsplan.node_key"]).public(NODE).key_id
+    assert _invitation(roles).startswith(hub_tag(key_id) + "-")
+
+
 @pytest.mark.parametrize("address", ["http://hub.wijkteam-oost.example", "http://10.0.0.8:5001"])
 def test_a_code_that_points_to_a_hub_without_https_is_refused(roles, address):
-    page = _refused_leaving_nothing_behind(roles, _invitation(roles, hub_url=address))
+    page = _refused_leaving_nothing_behind(roles, _long_invitation(roles, hub_url=address))
     assert "adres zonder beveiligde verbinding" in page
 
 
@@ -104,7 +152,17 @@ def test_a_hub_that_cannot_be_reached_gets_a_plain_message(roles, seeded, tmp_pa
     server = LoopbackServer(other_hub)
     url = server.url
     server.stop()
-    page = _refused_leaving_nothing_behind(roles, _invitation(roles, hub_url=url))
+    page = _refused_leaving_nothing_behind(roles, _long_invitation(roles, hub_url=url))
+    assert "nu niet bereiken" in page
+
+
+def test_a_configured_hub_that_cannot_be_reached_gets_a_plain_message_for_a_short_code(roles, seeded, tmp_path):
+    other_hub = copy_of(seeded, "hub", tmp_path / "gone")
+    server = LoopbackServer(other_hub)
+    url = server.url
+    server.stop()
+    roles.family.config["ONSPLAN"] = replace(roles.family.config["ONSPLAN"], hubs=(url,))
+    page = _refused_leaving_nothing_behind(roles, "AAAA-BBBB-CCCC-DDDD")
     assert "nu niet bereiken" in page
 
 
