@@ -83,7 +83,7 @@ def test_youth_answers_without_javascript_keeps_the_answers_private_and_can_show
                     "Deels waar", "Ja"])
     expect(youth.get_by_label("Mijn verstuurde antwoorden aan mijn ouders laten zien")).not_to_be_checked()
     youth.get_by_role("button", name="Mijn antwoorden versturen").click()
-    expect(youth.get_by_text("Alleen jij ziet je antwoorden. Je ouders zien ze niet.")).to_be_visible()
+    expect(youth.get_by_text("In je gezin: alleen jij. Je ouders zien je antwoorden niet.")).to_be_visible()
     expect(youth.get_by_text(YOUTH_SECRET)).to_be_visible()
     context.close()
 
@@ -104,7 +104,7 @@ def test_youth_answers_without_javascript_keeps_the_answers_private_and_can_show
     youth.get_by_role("link", name="Bekijk je antwoorden").click()
     youth.get_by_role("button", name="Mijn antwoorden aan mijn ouders laten zien").click()
     expect(youth.get_by_text("Je keuze is bewaard.")).to_be_visible()
-    expect(youth.get_by_text("Je ouders kunnen de antwoorden zien die je hebt verstuurd.")).to_be_visible()
+    expect(youth.get_by_text("In je gezin: jij en je ouders. Zij zien de antwoorden die je hebt verstuurd.")).to_be_visible()
     assert_accessible(youth)
     context.close()
     page.reload()

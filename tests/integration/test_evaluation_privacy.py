@@ -40,7 +40,7 @@ def test_a_youths_answers_are_private_by_default(demo, youth, parent):
     moment, sams = _sams_answer(demo, youth)
     assert sams.shared is False
     page = youth.get(demo.url("Sam", moment.id, "jongere")).get_data(as_text=True)
-    assert SECRET in page and "Alleen jij ziet je antwoorden." in page
+    assert SECRET in page and "In je gezin: alleen jij. Je ouders zien je antwoorden niet." in page
     for url in (demo.url("Sam", moment.id), f"/kind/{demo.id('Sam')}/evaluatie"):
         assert SECRET not in parent.get(url).get_data(as_text=True)
     assert sams.current.record_id not in parent.get(demo.url("Sam", moment.id)).get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_a_youth_chooses_to_show_answers_to_parents_and_can_stop_again(demo, you
     moment, sams = _sams_answer(demo, youth)
     version_url = f"/kind/{demo.id('Sam')}/evaluatie/antwoord/{sams.current.record_id}"
     assert _share(youth, demo, moment, "1").status_code == 303
-    assert "Je ouders kunnen de antwoorden zien" in youth.get(demo.url("Sam", moment.id, "jongere")).get_data(as_text=True)
+    assert "Zij zien de antwoorden die je hebt verstuurd." in youth.get(demo.url("Sam", moment.id, "jongere")).get_data(as_text=True)
     assert "Sam" in parent.get(demo.url("Sam", moment.id)).get_data(as_text=True)
     assert SECRET in parent.get(version_url).get_data(as_text=True)
     assert _share(youth, demo, moment, "0").status_code == 303

@@ -76,7 +76,8 @@ def scale_range(kind: str, options) -> str:
 
 def respondent_intro(respondent: str, child_name: str) -> str:
     if respondent == rules.YOUTH:
-        return _("These are your own answers. Your parents only see them if you choose to show them.")
+        return _("These are your own answers. Your parents only see them if you choose to show them. "
+                 "Below it says who else can read them.")
     if respondent == rules.CHILD:
         return _("Fill this in together with %(name)s. Read each question aloud and let %(name)s choose a face.",
                  name=child_name)

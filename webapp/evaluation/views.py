@@ -25,6 +25,9 @@ from webapp.evaluation.questionnaires import UnknownQuestionnaire, ask, goals_in
 from webapp.evaluation.responses import Response, ResponseVersion, body_of, response_body
 from webapp.evaluation.results import Answered, GoalProgress, asked_in, goal_progress, t_scores, trend
 from webapp.evaluation.scoring import RHO
+from webapp.consent.readers import organisations_reading, who_sees_plan
+from webapp.consent.rules import InfoKind
+from webapp.people.access import current_members
 from webapp.plan.access import today
 from webapp.records import get_store
 from webapp.render import after_change, render
@@ -130,7 +133,8 @@ class _AnswerPage:
         return render("evaluation/answer.html", "evaluation/_answer_form.html", status=status,
                       child=self.child, plan=self.plan, moment=self.moment, respondent=self.respondent,
                       response=self.response, open=self.open, url=self.url, shown=shown,
-                      shown_asked=_asked_or_none(shown), **context)
+                      shown_asked=_asked_or_none(shown),
+                      who=who_reads_answers(self.child, self.respondent, self.response), **context)
 
     def form_context(self, values: dict, errors: dict | None = None, share: bool | None = None, **extra):
         if share is None:
@@ -213,7 +217,24 @@ def share(child_id, moment_id, slug):
     response = _response(child, item)
     url = url_for("evaluation.answer", child_id=child.id, moment_id=moment.id, slug=SLUG_OF[rules.YOUTH])
     return after_change(url, "evaluation/_share.html", child=child, moment=moment, response=response,
-                        client_id=str(uuid.uuid4()), changed=True)
+                        client_id=str(uuid.uuid4()), changed=True,
+                        who=who_reads_answers(child, rules.YOUTH, response))
+
+
+def who_reads_answers(child, respondent: str, response) -> dict:
+    """Who can read these answers once sent: in the family (by the evaluation rules) and outside it
+    (by the family's consent decisions, legal grounds and emergencies, per organisation)."""
+    members = current_members()
+    day = today()
+    if respondent == rules.YOUTH:
+        family = (_("In your family: you and your parents. They see the answers you sent.")
+                  if response is not None and response.shared
+                  else _("In your family: only you. Your parents do not see your answers."))
+    else:  # a parent's sent answers are seen by the other parents and by the youth of the plan
+        return who_sees_plan(get_store(), current_user.family_id, members, child, current_user.person_id,
+                             InfoKind.EVALUATIONS, day)
+    readers = organisations_reading(get_store(), current_user.family_id, members, child, InfoKind.EVALUATIONS, day)
+    return {"family": family, "readers": readers}
 
 
 # -- one stored version -------------------------------------------------------------------

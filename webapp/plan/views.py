@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.auth import family_required
+from webapp.consent.readers import who_sees_plan
+from webapp.consent.rules import InfoKind
 from webapp.plan import labels
 from webapp.people.access import current_members, load_child
 from webapp.people.involved import involved_for_child
@@ -92,7 +94,7 @@ def overview(child_id):
                   afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
                   finished_not_shown=plan.finished_afspraken_not_read,
                   involved=involved_for_child(get_store(), current_user.family_id, child.id),
-                  afspraak_form=_afspraak_form(child, plan, me))
+                  afspraak_form=_afspraak_form(child, plan, me), plan_readers=_who_sees(child, InfoKind.PLAN))
 
 
 @bp.route("/doel/nieuw", methods=["GET", "POST"])
@@ -133,7 +135,15 @@ def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
                   steps=[s for s in FAMILY_STATUS_STEPS if can_transition(goal.current.status, s)],
                   comment_form=comment_form or CommentForm(formdata=None, client_id=_new_client_id()),
                   comments=comments, comments_shown=list(reversed(comments.items)),
+                  comment_readers=_who_sees(child, InfoKind.YOUTH_COMMENTS if current_user.role == "youth"
+                                            else InfoKind.PLAN),
                   error=error, status=status)
+
+
+def _who_sees(child, kind: InfoKind) -> dict:
+    """Who can read the child's plan (or the youth's own words) now, in the family and outside it."""
+    return who_sees_plan(get_store(), current_user.family_id, current_members(), child, current_user.person_id,
+                         kind, today())
 
 
 @bp.post("/doel/<goal_id>/akkoord")
@@ -238,7 +248,7 @@ def add_afspraak(child_id):
     afspraken = afspraken_in_order(plan.afspraken, current_user.person_id, today())
     return render("plan/overview.html", "plan/_afspraken.html", status=422, child=child, plan=plan, me=me,
                   finished_not_shown=plan.finished_afspraken_not_read,
-                  afspraken=afspraken, afspraak_form=form,
+                  afspraken=afspraken, afspraak_form=form, plan_readers=_who_sees(child, InfoKind.PLAN),
                   involved=involved_for_child(get_store(), current_user.family_id, child.id))
 
 
