@@ -5,16 +5,14 @@ family sees the review, changes the goal and agrees, and the regisseur sees it a
 from __future__ import annotations
 
 import re
-import time
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from sync.family import FamilySync, Transport
 from sync.keyring import KeyRing
 from tests.conftest import make_app
-from tests.e2e.conftest import Server, assert_accessible, sign_in
+from tests.e2e.conftest import Server, assert_accessible, professional_sign_in, sign_in
 from webapp.db import get_db
 from webapp.demo import DEMO_PASSWORDS, seed_family
 from webapp.records import get_meta, get_store
@@ -41,43 +39,11 @@ def both(tmp_path_factory):
     family.stop()
 
 
-_LAST_STEP: dict[str, int] = {}
-
-
-def _fresh_code(secret: str, login: str) -> str:
-    """A second-factor code the hub has not seen yet: a code works once, and the hub accepts the
-    step before and after the current one, so several sign-ins in one half minute take the next
-    (and when those are used, wait for the next half minute)."""
-    totp = pyotp.TOTP(secret)
-    while True:
-        now = int(time.time()) // 30
-        # The step before stays valid only until this half minute ends: use it only with time to spare.
-        steps = (now - 1, now, now + 1) if 30 - time.time() % 30 > 10 else (now, now + 1)
-        step = next((s for s in steps if s > _LAST_STEP.get(login, 0)), None)
-        if step is not None:
-            _LAST_STEP[login] = step
-            return totp.at(step * 30)
-        time.sleep(30 - time.time() % 30 + 0.1)
-
-
-def _professional_sign_in(page, hub, login: str = "karin") -> None:
-    from webapp.demo import seed_hub
-
-    secret = next(row[3] for row in seed_hub(hub.app).hub if row[1] == login)
-    page.goto(hub.url + "/inloggen")
-    page.get_by_label("Gebruikersnaam").fill(login)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORDS[login])
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_label("Code uit je authenticator-app").fill(_fresh_code(secret, login))
-    page.get_by_role("button", name="Bevestigen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Werkplek")
-
-
 def test_a_proposal_from_the_hub_reaches_the_family_and_their_agreement_comes_back(browser, both):
     hub, family, sync = both
     title = "Sam leert zijn huiswerk plannen met een weekrooster."
     regisseur = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()
-    _professional_sign_in(regisseur, hub)
+    professional_sign_in(regisseur, hub)
     assert_accessible(regisseur)
     regisseur.get_by_role("link", name="Sam", exact=True).click()
     expect(regisseur.get_by_text("Plan en doelen: gedeeld")).to_be_visible()
@@ -119,7 +85,7 @@ def test_the_regisseur_runs_an_evaluation_moment_and_the_family_agrees_to_the_ch
     hub, family, sync = both
     school_goal = "Sam gaat elke schooldag naar school en is op tijd in de eerste les."
     regisseur = browser.new_context(viewport={"width": 320, "height": 720}, locale="nl-NL").new_page()
-    _professional_sign_in(regisseur, hub)
+    professional_sign_in(regisseur, hub)
     regisseur.get_by_role("link", name="Sam", exact=True).click()
     regisseur.get_by_role("link", name=re.compile("Evaluatie van het plan")).click()
     expect(regisseur.get_by_role("heading", level=1)).to_contain_text("Evaluatie van")
@@ -171,7 +137,7 @@ def _tab_to(page, matches, limit: int = 120) -> None:
 def test_a_professional_proposes_a_goal_with_the_keyboard_only(browser, both):
     hub, _family, _sync = both
     page = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL").new_page()
-    _professional_sign_in(page, hub)
+    professional_sign_in(page, hub)
     _tab_to(page, "document.activeElement.tagName === 'A' && document.activeElement.textContent.trim() === 'Noor'")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan van Noor")
@@ -188,7 +154,7 @@ def test_hub_pages_fit_a_320_px_phone_with_long_words_and_web_addresses(browser,
 
     hub, _family, _sync = both
     page = browser.new_context(viewport={"width": 320, "height": 640}, locale="nl-NL").new_page()
-    _professional_sign_in(page, hub, "tom")  # the mentor of the school
+    professional_sign_in(page, hub, "tom")  # the mentor of the school
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, "caseload"
     page.get_by_role("link", name="Lotte", exact=True).click()
     page.get_by_label("Wat moet er bereikt worden?").fill(f"{LONG_WORD} {ADDRESS}")
