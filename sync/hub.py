@@ -93,8 +93,8 @@ def organisation_invitations(db: sqlite_utils.Database, label_cipher, organisati
         "SELECT i.id, i.label, i.created_at, i.expires_at, i.used_at,"
         " EXISTS (SELECT 1 FROM key_wraps w WHERE w.recipient = i.organisation_id AND w.family_id = i.family_id)"
         " FROM enrolment_invitations i WHERE i.organisation_id = ? AND i.created_at >= ?"
-        + (" AND i.used_at IS NOT NULL" if joined_only else "") + " ORDER BY i.created_at DESC, i.rowid DESC LIMIT ?",
-        [organisation_id, since or "", limit]).fetchall()
+        " AND (? = 0 OR i.used_at IS NOT NULL) ORDER BY i.created_at DESC, i.rowid DESC LIMIT ?",
+        [organisation_id, since or "", int(joined_only), limit]).fetchall()
     return [SentInvitation(row[0], label_cipher.decrypt(row[0], row[1]) if row[1] else "",
                            datetime.fromisoformat(row[2]), datetime.fromisoformat(row[3]),
                            datetime.fromisoformat(row[4]) if row[4] else None, bool(row[5])) for row in rows]

@@ -325,6 +325,29 @@ def test_an_evaluation_moment_on_the_hub_shows_shared_answers_and_the_review_rea
     Actions(family).login("fatima")
     goal_page = family.get(f"/kind/{sam.id}/doel/{goal_id}").get_data(as_text=True)
     assert "Uitkomst van de evaluatie: Bereikt" in goal_page
+    assert "Karin Bos (Wijkteam Oost) stelt na de evaluatie voor: dit doel is bereikt." in goal_page
+    home = family.get("/home").get_data(as_text=True)
+    assert "Uitkomst van de evaluatie die wacht op je antwoord:" in home
+    waiting = client.get(moment_link).get_data(as_text=True)
+    assert "Wacht op het gezin" in waiting
+
+    # Fatima agrees (twice, as a double tap on a slow connection does): one change, and the goal is reached.
+    review_id = re.search(r'name="review" value="([^"]+)"', goal_page).group(1)
+    client_id = re.search(r'name="client_id" value="([^"]+)"', goal_page[goal_page.index('id="uitkomst"'):]).group(1)
+    answer = {"csrf_token": csrf_token(goal_page), "review": review_id, "client_id": client_id, "answer": "yes"}
+    for _ in range(2):
+        assert family.post(f"/kind/{sam.id}/doel/{goal_id}/uitkomst", data=answer).status_code == 303
+    with roles.family.app_context():
+        goal = load_child_plan(get_store(), roles.family_id, sam.id).goal(goal_id)
+    assert goal.current.status.value == "reached"
+    assert [v.status.value for v in goal.versions if v.outcome_of == review_id] == ["reached"]
+    assert goal.open_review is None
+    assert "Uitkomst van de evaluatie die wacht op je antwoord:" not in family.get("/home").get_data(as_text=True)
+    roles.sync()
+    assert "Het gezin ging akkoord" in client.get(moment_link).get_data(as_text=True)
+    child_page = client.get(link).get_data(as_text=True)
+    goal_card = child_page[child_page.index("Sam slaapt"):][:600]
+    assert "bereikt" in goal_card.lower()
 
 
 def test_the_caseload_searches_by_first_name_and_counts_what_is_new_since_the_last_visit(roles):

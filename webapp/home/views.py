@@ -16,6 +16,7 @@ from webapp.people.involved import involved_for_family
 from webapp.plan import labels
 from webapp.plan.changes import changes_since
 from webapp.plan.access import may_agree_now
+from webapp.plan.model import fold_child_plan
 from webapp.plan.queries import load_child_plan
 from webapp.plan.rules import GoalStatus
 from webapp.records import get_store
@@ -57,6 +58,7 @@ def index():
         waiting = _waiting_for_agreement(store, plan, me, child)
         cards.append({
             "waiting": waiting,
+            "outcomes": _outcomes_waiting(store, plan, me, child),
             "child": child, "plan": plan,
             "regisseur": next((i for i in involved if i.is_regisseur and child.id in i.children), None),
             "involved_any": any(child.id in i.children for i in involved),
@@ -79,6 +81,19 @@ def _evaluations(store, plan, child, today) -> dict:
     sent = sent_moments(store, current_user.family_id, child.id, current_user.person_id) if open_now else set()
     return {"open_evaluations": [m for m in open_now if m.id not in sent],
             "answered_evaluations": [m for m in open_now if m.id in sent]}
+
+
+def _outcomes_waiting(store, plan, me, child) -> list:
+    """Goals whose review outcome of an evaluation moment waits for this person's answer: read from
+    the comments and review notes after the oldest ongoing goal's current version only."""
+    mine = [g for g in plan.goals if may_agree_now(me, child, g.current.life_domain)]
+    if not mine:
+        return []
+    after = min(g.current.clock for g in mine)
+    records = store.current(current_user.family_id, ["goal"], subject=child.id, unfinished=True)
+    records += store.history(current_user.family_id, ["comment", "review_note"], subject=child.id, after=after)
+    folded = fold_child_plan(child.id, records)
+    return [g for g in folded.goals if g.id in {m.id for m in mine} and g.open_review is not None]
 
 
 def _waiting_for_agreement(store, plan, me, child) -> list:

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from sync.record import Record, current_versions, order_key
 from webapp.consent.rules import DeciderRole
-from webapp.plan.rules import Agreement, GoalStatus, LIFE_DOMAINS
+from webapp.plan.rules import Agreement, GoalStatus, LIFE_DOMAINS, outcome_steps
 
 REVIEW_OUTCOMES = ("continue", "adjust", "reached", "stop")
 GOAL_KINDS = ("goal", "goal_agreement", "comment", "review_note", "agreement_item", "evaluation_moment")
@@ -45,6 +45,7 @@ class GoalVersion:
     life_domain: str
     gas: tuple[str, ...] | None  # five descriptions for levels -2 … +2
     changed_by: Proposer
+    outcome_of: str | None = None  # the review outcome this status change carried out
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Comment:
     is_question: bool
     is_review_note: bool
     outcome: str | None = None  # a review at an evaluation moment: continue, adjust, reached or stop
+    reply_to: str | None = None  # the review outcome this comment answers (the family does not agree)
 
 
 @dataclass
@@ -86,6 +88,27 @@ class Goal:
     def proposed_by(self) -> Proposer:
         version = self.current.version
         return next(v.changed_by for v in self.versions if v.version == version)
+
+    @property
+    def open_review(self) -> Comment | None:
+        """The newest review outcome of an evaluation moment that waits for the family: made after the
+        goal's current version, not answered with a "no", and still changing the goal."""
+        reviews = [c for c in self.comments if c.outcome and c.clock > self.current.clock]
+        if not reviews:
+            return None
+        review = max(reviews, key=lambda c: c.clock)
+        if any(c.reply_to == review.record_id for c in self.comments):
+            return None
+        return review if outcome_steps(review.outcome or "", self.current.status) is not None else None
+
+    def review_answer(self, review: Comment) -> str:
+        """How the family answered a review outcome: agreed, not agreed, waiting, or passed (the goal
+        changed otherwise, so the outcome no longer applies)."""
+        if any(v.outcome_of == review.record_id for v in self.versions):
+            return "agreed"
+        if any(c.reply_to == review.record_id for c in self.comments):
+            return "declined"
+        return "waiting" if self.open_review == review else "passed"
 
     def agreements_for(self, version: int | None = None) -> list[AgreementRecord]:
         version = self.current.version if version is None else version
@@ -152,6 +175,7 @@ def _goal_version(record: Record) -> GoalVersion:
         status=GoalStatus(body["status"]), title=body["title"], strengths=body.get("strengths", ""),
         life_domain=body["life_domain"] if body.get("life_domain") in LIFE_DOMAINS else "home",
         gas=tuple(gas) if gas else None, changed_by=Proposer.from_body(body.get("by")),
+        outcome_of=body.get("outcome_of") if isinstance(body.get("outcome_of"), str) else None,
     )
 
 
@@ -163,6 +187,7 @@ def _comment(record: Record) -> Comment:
         is_question=bool(body.get("question")), is_review_note=record.kind == "review_note",
         outcome=body.get("outcome") if record.kind == "review_note" and body.get("outcome") in REVIEW_OUTCOMES
         else None,
+        reply_to=body.get("reply_to") if isinstance(body.get("reply_to"), str) else None,
     )
 
 

@@ -105,6 +105,24 @@ class PlanWriter:
         transition(goal.current.status, target)
         self._goal_record(goal, status=target.value)
 
+    def accept_outcome(self, goal: Goal, review_id: str, steps, record_id: str | None = None) -> None:
+        """Carry out a review outcome the family agrees with: the goal's status steps, each naming the
+        review, in one transaction (the first record takes the form's id, so a resend is one change)."""
+        with transaction(self.db):
+            for index, status in enumerate(steps):
+                current = goal.current
+                self._add("goal", goal.child, {
+                    "item": goal.id, "version": current.version, "status": status.value,
+                    "life_domain": current.life_domain, "title": current.title, "strengths": current.strengths,
+                    "gas": list(current.gas) if current.gas else None, "by": self.author, "outcome_of": review_id,
+                }, record_id=record_id if index == 0 else None)
+
+    def decline_outcome(self, child_id: str, *, goal_id: str, review_id: str, text: str, by_youth: bool,
+                        record_id: str | None = None) -> None:
+        """The family does not agree with a review outcome: a comment that answers it."""
+        self._add("comment", child_id, {"goal": goal_id, "text": text, "by_youth": by_youth, "question": True,
+                                        "reply_to": review_id, "by": self.author}, record_id=record_id)
+
     def revise(self, goal: Goal, *, life_domain: str, title: str, strengths: str, gas: list[str] | None) -> None:
         """A changed goal: the current version ends as bijgesteld, a new version is proposed for agreement."""
         with transaction(self.db):

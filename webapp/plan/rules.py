@@ -197,3 +197,21 @@ def validate_gas_level(level: object) -> int:
     if level not in GAS_LEVELS:
         raise ValueError(f"a GAS level is from -2 to 2, not {level}")
     return level
+
+
+# A review outcome of an evaluation moment proposes a change of the goal; the family agrees (or
+# not). These are the lifecycle steps that carry out each outcome from the goal's status now.
+_OUTCOME_STEPS: dict[str, dict[GoalStatus, tuple[GoalStatus, ...]]] = {
+    "reached": {GoalStatus.AGREED: (GoalStatus.ACTIVE, GoalStatus.REACHED), GoalStatus.ACTIVE: (GoalStatus.REACHED,)},
+    "stop": {GoalStatus.PROPOSED: (GoalStatus.STOPPED,), GoalStatus.AGREED: (GoalStatus.STOPPED,),
+             GoalStatus.ACTIVE: (GoalStatus.STOPPED,)},
+    "continue": {GoalStatus.AGREED: (GoalStatus.ACTIVE,)},
+    # Adjusting means a changed goal: the family writes the new version (which is then agreed as usual).
+    "adjust": {GoalStatus.AGREED: (), GoalStatus.ACTIVE: ()},
+}
+
+
+def outcome_steps(outcome: str, current: GoalStatus) -> tuple[GoalStatus, ...] | None:
+    """The status steps that carry out a review outcome from `current`: empty for "adjust" (the
+    family changes the goal itself), None when the outcome changes nothing (any more)."""
+    return _OUTCOME_STEPS.get(outcome, {}).get(current)

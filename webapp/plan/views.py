@@ -17,7 +17,7 @@ from webapp.plan.access import decider_role, may_agree_now, today
 from webapp.plan.forms import AfspraakForm, CommentForm, GoalForm
 from webapp.plan.model import AFSPRAAK_STATUSES, afspraken_in_order
 from webapp.plan.queries import NO_COMMENTS, PlanWriter, load_child_plan, load_goal_page
-from webapp.plan.rules import GoalStatus, TransitionRefused, agreement_status, can_transition
+from webapp.plan.rules import GoalStatus, TransitionRefused, agreement_status, can_transition, outcome_steps
 from webapp.records import get_store
 from webapp.paging import page_of, requested_page
 from webapp.render import after_change, render
@@ -135,6 +135,7 @@ def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
                   steps=[s for s in FAMILY_STATUS_STEPS if can_transition(goal.current.status, s)],
                   comment_form=comment_form or CommentForm(formdata=None, client_id=_new_client_id()),
                   comments=comments, comments_shown=list(reversed(comments.items)),
+                  outcome_client_id=_new_client_id(),
                   comment_readers=_who_sees(child, InfoKind.YOUTH_COMMENTS if current_user.role == "youth"
                                             else InfoKind.PLAN),
                   error=error, status=status)
@@ -187,6 +188,48 @@ def change_status(child_id, goal_id):
                         child=child, goal=refreshed, may_decide=True,
                         steps=[s for s in FAMILY_STATUS_STEPS if can_transition(refreshed.current.status, s)],
                         labels=labels, saved=True)
+
+
+@bp.post("/doel/<goal_id>/uitkomst")
+@family_required
+def answer_outcome(child_id, goal_id):
+    """Agree with the outcome of an evaluation moment's review (the goal's status changes, on both
+    sides after the next sync), or say you do not agree (a comment the professional sees)."""
+    child, me = load_child(child_id)
+    goal = _goal_or_404(_goal_plan(child, goal_id), goal_id)
+    review = goal.open_review
+    client_id = _form_value("client_id")
+    back = url_for("plan.goal", child_id=child.id, goal_id=goal.id) + "#uitkomst"
+    if _is_uuid(client_id) and get_store().exists(current_user.family_id, client_id):
+        return redirect(back, 303)  # the same answer sent again: it counted once
+    if review is None or review.record_id != _form_value("review"):
+        return _goal_page(child, me, goal_id, status=409,
+                          error=_("This outcome does not wait for an answer any more. Look at the goal as it is now."))
+    if not may_agree_now(me, child, goal.current.life_domain) or not _is_uuid(client_id):
+        return _goal_page(child, me, goal_id, status=403 if _is_uuid(client_id) else 422,
+                          error=_("You cannot answer this outcome for this goal."))
+    steps = outcome_steps(review.outcome or "", goal.current.status)
+    if _form_value("answer") == "no":
+        text = _form_value("text").strip()[:2000] or _("I do not agree with this outcome.")
+        _writer(me).decline_outcome(child.id, goal_id=goal.id, review_id=review.record_id, text=text,
+                                    by_youth=current_user.role == "youth", record_id=client_id)
+        flash(_("Your answer is saved. %(name)s sees that you do not agree.", name=review.author.name), "success")
+    elif _form_value("answer") == "yes" and steps:
+        _writer(me).accept_outcome(goal, review.record_id, steps, record_id=client_id)
+        flash(_("Agreed. The goal is now: %(status)s.", status=labels.GOAL_STATUS_LABELS[steps[-1]]), "success")
+    elif _form_value("answer") == "yes":  # adjust: the family writes the changed goal
+        return redirect(url_for("plan.revise_goal", child_id=child.id, goal_id=goal.id), 303)
+    else:
+        abort(422)
+    return redirect(back, 303)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+        return True
+    except ValueError:
+        return False
 
 
 @bp.route("/doel/<goal_id>/wijzigen", methods=["GET", "POST"])

@@ -396,7 +396,9 @@ def _moment_page(card, reader: Reader, moment_id: str, status: int = 200, review
         if not form.client_id.data:
             form.client_id.data = new_record_id()
         forms[goal.id] = form
-    reviews = {goal.id: [c for c in shared.plan.goal(goal.id).comments if c.outcome]
+    # Each review with how the family answered it: agreed, not agreed, or still waiting.
+    reviews = {goal.id: [(c, shared.plan.goal(goal.id).review_answer(c))
+                         for c in shared.plan.goal(goal.id).comments if c.outcome]
                for goal in goals if shared.plan.goal(goal.id)}
     return render("workplace/moment.html", card=card, moment=moment, goals=goals, answers=answers, texts=evaluation_texts,
                   evaluations_shared=responses is not None, charts=charts, forms=forms, reviews=reviews,
