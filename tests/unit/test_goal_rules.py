@@ -20,6 +20,7 @@ from webapp.plan.rules import (
     consent_domain_for_life_domain,
     may_agree,
     next_status_after_agreement,
+    outcome_steps,
     transition,
     validate_gas_level,
 )
@@ -357,3 +358,28 @@ def test_gas_accepts_exactly_the_integers_from_minus_two_to_two(level):
         with pytest.raises(ValueError):
             validate_gas_level(level)
 
+
+
+@pytest.mark.parametrize("outcome, current, steps", [
+    ("reached", GoalStatus.ACTIVE, (GoalStatus.REACHED,)),
+    ("reached", GoalStatus.AGREED, (GoalStatus.ACTIVE, GoalStatus.REACHED)),
+    ("reached", GoalStatus.PROPOSED, None),
+    ("stop", GoalStatus.PROPOSED, (GoalStatus.STOPPED,)),
+    ("stop", GoalStatus.ACTIVE, (GoalStatus.STOPPED,)),
+    ("stop", GoalStatus.REACHED, None),
+    ("continue", GoalStatus.AGREED, (GoalStatus.ACTIVE,)),
+    ("continue", GoalStatus.ACTIVE, None),
+    ("adjust", GoalStatus.ACTIVE, ()),
+    ("adjust", GoalStatus.STOPPED, None),
+    ("made-up", GoalStatus.ACTIVE, None),
+])
+def test_a_review_outcome_becomes_the_lifecycle_steps_that_carry_it_out(outcome, current, steps):
+    assert outcome_steps(outcome, current) == steps
+
+
+@given(st.sampled_from(["reached", "stop", "continue", "adjust"]), st.sampled_from(list(GoalStatus)))
+def test_every_step_of_an_outcome_is_a_step_of_the_lifecycle(outcome, current):
+    status = current
+    for step in outcome_steps(outcome, current) or ():
+        assert can_transition(status, step)
+        status = step

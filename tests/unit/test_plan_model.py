@@ -103,3 +103,38 @@ def test_first_visit_shows_everything_waiting():
     changes = changes_since(fold_child_plan(CHILD, [goal("old", "g-old", 1_000, by=PRO, title="Old")]),
                             "mum", since_ms=None, today=TODAY)
     assert [c.kind for c in changes] == ["proposal"]
+
+
+def review(record_id, clock_ms, outcome, goal_id="g"):
+    return rec(record_id, "review_note", clock_ms, {"goal": goal_id, "text": "Besproken.", "outcome": outcome,
+                                                    "by": PRO}, author="org")
+
+
+def test_a_review_outcome_after_the_current_version_waits_for_the_family():
+    plan = fold_child_plan(CHILD, [goal("r1", "g", 1000, "active"), review("n1", 2000, "reached")])
+    assert plan.goal("g").open_review.record_id == "n1"
+    assert plan.goal("g").review_answer(plan.goal("g").open_review) == "waiting"
+
+
+def test_a_review_outcome_is_answered_by_the_status_change_that_names_it():
+    done = rec("r2", "goal", 3000, {**goal("x", "g", 0, "reached").body, "outcome_of": "n1"})
+    plan = fold_child_plan(CHILD, [goal("r1", "g", 1000, "active"), review("n1", 2000, "reached"), done])
+    assert plan.goal("g").open_review is None
+    assert plan.goal("g").review_answer(plan.goal("g").comments[0]) == "agreed"
+
+
+def test_a_no_to_a_review_outcome_closes_it():
+    no = rec("c1", "comment", 3000, {"goal": "g", "text": "Nog niet.", "reply_to": "n1", "by": MUM})
+    plan = fold_child_plan(CHILD, [goal("r1", "g", 1000, "active"), review("n1", 2000, "stop"), no])
+    assert plan.goal("g").open_review is None
+    assert plan.goal("g").review_answer(next(c for c in plan.goal("g").comments if c.outcome)) == "declined"
+
+
+def test_an_outcome_that_changes_nothing_does_not_wait():
+    # "continue" on a goal that is going on already, "reached" on a stopped goal, a review before the change.
+    assert fold_child_plan(CHILD, [goal("r1", "g", 1000, "active"), review("n1", 2000, "continue")]
+                           ).goal("g").open_review is None
+    assert fold_child_plan(CHILD, [goal("r1", "g", 1000, "stopped"), review("n1", 2000, "reached")]
+                           ).goal("g").open_review is None
+    assert fold_child_plan(CHILD, [goal("r1", "g", 3000, "active"), review("n1", 2000, "reached")]
+                           ).goal("g").open_review is None
