@@ -108,6 +108,19 @@ def test_a_goal_proposed_in_the_workplace_reaches_the_familys_plan(roles):
     proposer = proposed[0].versions[0].changed_by
     assert (proposer.side, proposer.id, proposer.name) == ("professional", ORG["wijkteam"],
                                                           "Karin Bos (Wijkteam Oost)")
+    # The regisseur's own proposal is agreed on the regisseur's side without a second click:
+    # once Fatima agrees, the goal is agreed.
+    assert [(a.agreement.side, a.name) for a in proposed[0].agreements_for()] == [("regisseur", "Karin Bos (Wijkteam Oost)")]
+    fatima = roles.family.test_client()
+    Actions(fatima).login("fatima")
+    goal_page = fatima.get(f"/kind/{sam.id}/doel/{client_id}").get_data(as_text=True)
+    waiting = re.search(r"We wachten nog op:([^<]*)", goal_page)
+    assert waiting is not None and "regisseur" not in waiting.group(1)  # only the family's side waits
+    assert fatima.post(f"/kind/{sam.id}/doel/{client_id}/akkoord",
+                       data={"csrf_token": csrf_token(goal_page)}).status_code == 303
+    with roles.family.app_context():
+        goal = load_child_plan(get_store(), roles.family_id, sam.id).goal(client_id)
+    assert goal.current.status.value == "agreed"
 
 
 def _noor_page(client, roles):

@@ -164,9 +164,27 @@ def test_changing_an_agreed_goal_makes_a_new_version_that_needs_agreement(family
     goal = _plan(family_app, "Sam").goal(goal_id)
     assert goal.current.version == 2 and goal.current.status.value == "proposed"
     assert [v.status.value for v in goal.versions][-2:] == ["adjusted", "proposed"]
-    assert goal.agreements_for() == []  # agreements of version 1 do not carry over
+    # Agreements of version 1 do not carry over; who changed it agrees by changing it, and is not asked again.
+    assert [a.name for a in goal.agreements_for()] == ["Fatima de Vries"]
     page = parent.get(f"/kind/{people['Sam']}/doel/{goal_id}").get_data(as_text=True)
     assert "Versie 1" in page and "Versie 2" in page
+    assert "Ik ben akkoord met dit doel" not in page and "Je bent akkoord met deze versie." in page
+
+
+def test_who_proposes_a_goal_agrees_with_it_and_agreeing_twice_counts_once(family_app, parent):
+    _, people = _ids(family_app)
+    url = f"/kind/{people['Sam']}/doel/nieuw"
+    made = _post(parent, url, url, life_domain="school", title="Sam maakt elke week een planning voor school.")
+    assert made.status_code == 303
+    goal_id = made.headers["Location"].rsplit("/", 1)[-1]
+    goal = _plan(family_app, "Sam").goal(goal_id)
+    assert [a.name for a in goal.agreements_for()] == ["Fatima de Vries"]
+    page = parent.get(made.headers["Location"]).get_data(as_text=True)
+    assert "Ik ben akkoord met dit doel" not in page
+    token = csrf_token(page)
+    for _ in range(2):  # a double tap on the agree button of an older page
+        assert parent.post(f"/kind/{people['Sam']}/doel/{goal_id}/akkoord", data={"csrf_token": token}).status_code == 303
+    assert len(_plan(family_app, "Sam").goal(goal_id).agreements_for()) == 1
 
 
 def test_afspraken_list_mine_first_and_mark_overdue(family_app, parent):

@@ -1,6 +1,7 @@
 """Reading and writing a child's plan. Each change is one encrypted family record."""
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -88,10 +89,14 @@ class PlanWriter:
 
     def agree(self, goal: Goal, *, role: str | None, side: str, today: date, child_birth: date) -> GoalStatus:
         """Record agreement with the current version; the goal becomes afgesproken once both sides agreed."""
+        # One agreement per person and version: its id follows from them, so a resent form is one record.
+        agreement_id = str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                      f"onsplan:agreement:{goal.id}:{goal.current.version}:{self.author['id']}"))
         with transaction(self.db):
             self._add("goal_agreement", goal.child, {
                 "goal": goal.id, "version": goal.current.version, "side": side, "role": role,
-                "person_id": self.author["id"], "name": self.author["name"], "agreed_on": today.isoformat()})
+                "person_id": self.author["id"], "name": self.author["name"], "agreed_on": today.isoformat()},
+                record_id=agreement_id)
             refreshed = load_goal_page(self.store, self.family_id, goal.child, goal.id).goal(goal.id)
             state = agreement_status(refreshed.current.version, refreshed.current.life_domain, child_birth, today,
                                      [a.agreement for a in refreshed.agreements])

@@ -107,6 +107,7 @@ def propose_goal(child_id):
         goal_id = _writer(me).propose_goal(child.id, life_domain=form.life_domain.data, title=form.title.data,
                                            strengths=form.strengths.data, gas=form.gas_values(),
                                            record_id=form.client_id.data or None)
+        _agree_as_author(child, me, goal_id)
         flash(_("Your proposal is saved. The regisseur and your family can now react to it."), "success")
         return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal_id), 303)
     return render("plan/goal_form.html", child=child, form=form, goal=None, status=422 if form.errors else 200)
@@ -147,12 +148,25 @@ def _who_sees(child, kind: InfoKind) -> dict:
                          kind, today())
 
 
+def _agree_as_author(child, me, goal_id: str) -> None:
+    """Who proposes or changes a goal agrees with it by doing so, if they may decide about it: they are
+    not asked again. Others who decide, and the regisseur, still agree themselves."""
+    goal = _goal_plan(child, goal_id).goal(goal_id)
+    if goal is None or goal.current.status is not GoalStatus.PROPOSED or not child.birth_date:
+        return
+    if may_agree_now(me, child, goal.current.life_domain):
+        _writer(me).agree(goal, role=decider_role(me, child).value, side="family", today=today(),
+                          child_birth=child.birth_date)
+
+
 @bp.post("/doel/<goal_id>/akkoord")
 @family_required
 def agree(child_id, goal_id):
     """Agree with the current version of a proposed goal (only who may decide for this child)."""
     child, me = load_child(child_id)
     goal = _goal_or_404(_goal_plan(child, goal_id), goal_id)
+    if any(a.agreement.person_id == current_user.person_id for a in goal.agreements_for()):
+        return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id), 303)  # sent twice: counted once
     if goal.current.status is not GoalStatus.PROPOSED:
         return _goal_page(child, me, goal_id, status=409, error=_("This goal is not waiting for agreement."))
     if not may_agree_now(me, child, goal.current.life_domain):
@@ -250,6 +264,7 @@ def revise_goal(child_id, goal_id):
     if form.validate_on_submit():
         _writer(me).revise(goal, life_domain=form.life_domain.data, title=form.title.data,
                            strengths=form.strengths.data, gas=form.gas_values())
+        _agree_as_author(child, me, goal.id)
         flash(_("The change is saved as a new version. Everyone who decides is asked to agree again."), "success")
         return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id), 303)
     return render("plan/goal_form.html", child=child, form=form, goal=goal, status=422 if form.errors else 200)

@@ -93,10 +93,16 @@ def child(family_id: str, child_id: str):
         abort(404)  # not shared with this organisation: nothing to show, not even that the child exists
     form = GoalForm()
     if form.validate_on_submit():
-        _send_to_family(card, reader, "goal", form.client_id.data, {
+        goal_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
+        _send_to_family(card, reader, "goal", goal_id, {
             "version": 1, "status": GoalStatus.PROPOSED.value, "life_domain": form.life_domain.data,
             "title": form.title.data, "strengths": form.strengths.data or "", "gas": form.gas_values(),
             "by": _by(reader)})
+        if is_regisseur(reader):  # the regisseur's own proposal: agreed on the regisseur's side at once
+            _send_to_family(card, reader, "goal_agreement", _regisseur_agreement_id(goal_id, "1", reader), {
+                "goal": goal_id, "version": 1, "side": "regisseur", "role": None,
+                "person_id": reader.organisation_id, "name": _by(reader)["name"],
+                "agreed_on": current_app.config["ONSPLAN"].today().isoformat()})
         flash(_("Your proposal is sent to the family. They see it the next time their plan is updated."), "success")
         return redirect(url_for("workplace.child", family_id=family_id, child_id=child_id), 303)
     return _child_page(card, reader, status=422 if form.errors else 200, form=form)
@@ -226,6 +232,11 @@ def moment(family_id: str, child_id: str):
     return _back(card, "moment")
 
 
+def _regisseur_agreement_id(goal_id: str, version: str, reader: Reader) -> str:
+    """One regisseur's agreement per goal version: a resent form or a second click makes no second record."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"onsplan:regisseur:{goal_id}:{version}:{reader.organisation_id}"))
+
+
 @bp.post("/kind/<family_id>/<child_id>/doel/<goal_id>/akkoord")
 @professional_required
 def agree(family_id: str, child_id: str, goal_id: str):
@@ -242,8 +253,7 @@ def agree(family_id: str, child_id: str, goal_id: str):
     if version != str(goal.current.version):
         flash(_("The goal was changed meanwhile. Look at the new version first."), "error")
         return _back(card, f"goal-{goal_id}")
-    agreement_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"onsplan:regisseur:{goal_id}:{version}:{reader.organisation_id}"))
-    _send_to_family(card, reader, "goal_agreement", agreement_id, {
+    _send_to_family(card, reader, "goal_agreement", _regisseur_agreement_id(goal_id, version, reader), {
         "goal": goal_id, "version": goal.current.version, "side": "regisseur", "role": None,
         "person_id": reader.organisation_id, "name": _by(reader)["name"],
         "agreed_on": current_app.config["ONSPLAN"].today().isoformat()})
