@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sync.family import FamilySync, Transport
 from sync.keyring import KeyRing
 from tests.conftest import make_app
-from tests.e2e.conftest import Server, assert_accessible, professional_sign_in, sign_in
+from tests.e2e.conftest import Server, assert_accessible, fresh_code, professional_sign_in, sign_in
 from webapp.db import get_db
 from webapp.demo import DEMO_PASSWORDS, seed_family
 from webapp.records import get_meta, get_store
@@ -72,7 +72,8 @@ def test_a_proposal_from_the_hub_reaches_the_family_and_their_agreement_comes_ba
     expect(parent.get_by_text("Voorgesteld door Karin Bos (Wijkteam Oost).")).to_be_visible()
     assert_accessible(parent)
     parent.get_by_role("button", name="Ik ben akkoord met dit doel").click()
-    expect(parent.get_by_text("Je bent akkoord met deze versie.")).to_be_visible()
+    # The regisseur's own proposal needed no second click: with Fatima's yes the goal is agreed.
+    expect(parent.get_by_text("Het doel is nu afgesproken.")).to_be_visible()
 
     sync()
     regisseur.reload()
@@ -106,14 +107,17 @@ def test_the_regisseur_runs_an_evaluation_moment_and_the_family_agrees_to_the_ch
     parent.get_by_role("link", name="Plan van Sam").click()
     parent.get_by_role("link", name=school_goal).first.click()
     expect(parent.get_by_text("Uitkomst van de evaluatie: Bijstellen")).to_be_visible()
-    expect(parent.get_by_text("We maken het doel kleiner")).to_be_visible()
+    outcome = parent.locator("#uitkomst")
+    expect(outcome).to_contain_text("Karin Bos (Wijkteam Oost) stelt na de evaluatie voor: dit doel bijstellen.")
+    expect(outcome).to_contain_text("We maken het doel kleiner")
     assert_accessible(parent)
-    parent.get_by_role("link", name="Dit doel wijzigen").click()
+    outcome.get_by_role("button", name="Ja, doel bijstellen").click()
     changed = "Sam is op maandag en dinsdag op tijd in de eerste les."
     parent.get_by_label("Wat moet er bereikt worden?").fill(changed)
     parent.get_by_role("button", name="Wijziging opslaan").click()
-    parent.get_by_role("button", name="Ik ben akkoord met dit doel").click()
+    # Who changed the goal agrees by changing it: Fatima is not asked again.
     expect(parent.get_by_text("Je bent akkoord met deze versie.")).to_be_visible()
+    expect(parent.get_by_role("button", name="Ik ben akkoord met dit doel")).to_have_count(0)
 
     sync()
     regisseur.goto(hub.url + "/werkplek")
@@ -188,7 +192,7 @@ def test_every_hub_page_passes_axe_in_dutch_and_in_english(browser, both):
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_label("Code uit je authenticator-app")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Code uit je authenticator-app").fill(_fresh_code(secret, "karin"))
+    page.get_by_label("Code uit je authenticator-app").fill(fresh_code(secret, "karin"))
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Werkplek")
 

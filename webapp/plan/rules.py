@@ -207,7 +207,7 @@ _OUTCOME_STEPS: dict[str, dict[GoalStatus, tuple[GoalStatus, ...]]] = {
              GoalStatus.ACTIVE: (GoalStatus.STOPPED,)},
     "continue": {GoalStatus.AGREED: (GoalStatus.ACTIVE,)},
     # Adjusting means a changed goal: the family writes the new version (which is then agreed as usual).
-    "adjust": {GoalStatus.AGREED: (), GoalStatus.ACTIVE: ()},
+    "adjust": {GoalStatus.PROPOSED: (), GoalStatus.AGREED: (), GoalStatus.ACTIVE: ()},
 }
 
 
