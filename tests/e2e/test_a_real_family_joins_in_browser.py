@@ -121,6 +121,12 @@ def test_a_family_invited_by_the_regisseur_joins_shares_and_appears_on_the_workp
     share = phone.get_by_role("button", name=re.compile(r"^Delen\W+Wijkteam Oost, Het plan"))
     press(phone, share)
     expect(phone.get_by_role("button", name=re.compile(r"^Delen\W+Wijkteam Oost, Het plan"))).to_have_count(0)
+    # The result of what she did lands below the sticky "Snel weg" bar, not under it.
+    phone.wait_for_url(re.compile(r".*#org-.+$"))
+    anchor = phone.url.split("#", 1)[1]
+    bar_bottom = phone.locator(".leave-bar").bounding_box()
+    card_top = phone.locator(f"[id='{anchor}']").bounding_box()["y"]
+    assert card_top >= bar_bottom["y"] + bar_bottom["height"] - 1, (card_top, bar_bottom)
     assert_accessible(phone)
 
     sync_all()
