@@ -147,21 +147,20 @@ def test_a_code_that_points_to_a_hub_without_https_is_refused(roles, address):
     assert "adres zonder beveiligde verbinding" in page
 
 
-def test_a_hub_that_cannot_be_reached_gets_a_plain_message(roles, seeded, tmp_path):
-    other_hub = copy_of(seeded, "hub", tmp_path / "gone")
-    server = LoopbackServer(other_hub)
-    url = server.url
+def _gone_hub(seeded, tmp_path) -> str:
+    """The address of a hub on loopback that has just stopped."""
+    server = LoopbackServer(copy_of(seeded, "hub", tmp_path / "gone"))
     server.stop()
-    page = _refused_leaving_nothing_behind(roles, _long_invitation(roles, hub_url=url))
+    return server.url
+
+
+def test_a_hub_that_cannot_be_reached_gets_a_plain_message(roles, seeded, tmp_path):
+    page = _refused_leaving_nothing_behind(roles, _long_invitation(roles, hub_url=_gone_hub(seeded, tmp_path)))
     assert "nu niet bereiken" in page
 
 
 def test_a_configured_hub_that_cannot_be_reached_gets_a_plain_message_for_a_short_code(roles, seeded, tmp_path):
-    other_hub = copy_of(seeded, "hub", tmp_path / "gone")
-    server = LoopbackServer(other_hub)
-    url = server.url
-    server.stop()
-    roles.family.config["ONSPLAN"] = replace(roles.family.config["ONSPLAN"], hubs=(url,))
+    roles.family.config["ONSPLAN"] = replace(roles.family.config["ONSPLAN"], hubs=(_gone_hub(seeded, tmp_path),))
     page = _refused_leaving_nothing_behind(roles, "AAAA-BBBB-CCCC-DDDD")
     assert "nu niet bereiken" in page
 
