@@ -108,7 +108,7 @@ def test_a_parent_reads_who_sees_the_plan_and_her_comment_by_name(family_app, pa
     plan = parent.get(f"/kind/{sam.id}").get_data(as_text=True)
     text = _told_exactly(family_app, plan, sam, InfoKind.PLAN)
     assert "Wie kan dit plan zien?" in plan
-    assert "In je gezin: jij en" in text and "Sam" in text
+    assert "In je gezin: jij, Daan de Vries en Sam." in text
     with family_app.app_context():
         from webapp.plan.queries import load_child_plan
         goal = load_child_plan(get_store(), family_id(family_app), sam.id).goals[0]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from webapp.consent.access import read_decision
@@ -64,7 +66,8 @@ def who_sees_plan(store: RecordStore, family_id: str, members: list[Person], chi
     if child.id == viewer_id:
         family = _("In your family: you and your parents.")
     elif others:
-        family = _("In your family: you and %(names)s.", names=", ".join(others))
+        you = _("you")
+        family = _("In your family: %(names)s.", names=format_list([you, *others], locale=str(get_locale())))
     else:
         family = _("In your family: only you.")
     return {"family": family, "readers": organisations_reading(store, family_id, members, child, kind, day)}
