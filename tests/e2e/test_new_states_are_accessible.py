@@ -33,3 +33,18 @@ def test_take_back_my_yes_confirmation_start_and_results_pass_axe(page, browser,
     expect(other.get_by_text("Kiresuk")).to_be_visible()
     assert_accessible(other)
     other.context.close()
+
+
+def test_stopping_a_goal_asks_first_by_keyboard_and_passes_axe(page, family_server):
+    sign_in(page, family_server, "fatima")
+    page.get_by_role("link", name="Plan van Lotte").click()
+    page.get_by_role("link", name=re.compile("^Lotte speelt")).first.click()
+    stop = page.get_by_role("button", name="Stoppen met dit doel")
+    stop.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Wil je echt stoppen met dit doel?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Nee, doel houden").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Stoppen met dit doel")).to_be_visible()
+    expect(page.get_by_text("Gestopt", exact=True)).to_have_count(0)

@@ -149,11 +149,27 @@ def test_status_change_by_htmx_returns_only_the_status_box(family_app, parent):
     goal_id = _goal_id(family_app, "Lotte", "Lotte speelt")
     url = f"/kind/{people['Lotte']}/doel/{goal_id}"
     token = csrf_token(parent.get(url).get_data(as_text=True))
-    response = parent.post(url + "/status", data={"status": "stopped"},
+    # Stopping is asked first: the status box comes back with the question, and nothing changed.
+    asked = parent.post(url + "/status", data={"status": "stopped"}, headers={"HX-Request": "true", "X-CSRFToken": token})
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Wil je echt stoppen met dit doel?" in body
+    assert _plan(family_app, "Lotte").goal(goal_id).current.status.value != "stopped"
+    response = parent.post(url + "/status", data={"status": "stopped", "confirm": "1"},
                            headers={"HX-Request": "true", "X-CSRFToken": token})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
     assert body.lstrip().startswith('<div class="status-box" id="goal-status">') and "Gestopt" in body
+
+
+def test_stopping_a_goal_without_javascript_asks_first_on_the_page(family_app, parent):
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Lotte", "Lotte speelt")
+    url = f"/kind/{people['Lotte']}/doel/{goal_id}"
+    asked = _post(parent, url, url + "/status", status="stopped")
+    assert asked.status_code == 200 and "Ja, stoppen met dit doel" in asked.get_data(as_text=True)
+    assert _plan(family_app, "Lotte").goal(goal_id).current.status.value != "stopped"
+    assert _post(parent, url, url + "/status", status="stopped", confirm="1").status_code == 303
+    assert _plan(family_app, "Lotte").goal(goal_id).current.status.value == "stopped"
 
 
 def test_changing_an_agreed_goal_makes_a_new_version_that_needs_agreement(family_app, parent):

@@ -121,7 +121,7 @@ def goal(child_id, goal_id):
     return _goal_page(child, me, goal_id)
 
 
-def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
+def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None, confirm_stop=False):
     plan = _goal_plan(child, goal_id)
     goal = _goal_or_404(plan, goal_id)
     state = agreement_status(goal.current.version, goal.current.life_domain, child.birth_date, today(),
@@ -136,7 +136,7 @@ def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None):
                   steps=[s for s in FAMILY_STATUS_STEPS if can_transition(goal.current.status, s)],
                   comment_form=comment_form or CommentForm(formdata=None, client_id=_new_client_id()),
                   comments=comments, comments_shown=list(reversed(comments.items)),
-                  outcome_client_id=_new_client_id(),
+                  outcome_client_id=_new_client_id(), confirm_stop=confirm_stop,
                   comment_readers=_who_sees(child, InfoKind.YOUTH_COMMENTS if current_user.role == "youth"
                                             else InfoKind.PLAN),
                   error=error, status=status)
@@ -193,6 +193,8 @@ def change_status(child_id, goal_id):
         target = GoalStatus(_form_value("status"))
         if target not in FAMILY_STATUS_STEPS:
             raise TransitionRefused("not a family step")
+        if target is GoalStatus.STOPPED and _form_value("confirm") != "1":
+            return _goal_page(child, me, goal_id, confirm_stop=True)  # stopping cannot be undone: ask first
         _writer(me).change_status(goal, target)
     except (ValueError, TransitionRefused):
         return _goal_page(child, me, goal_id, status=422,
