@@ -222,6 +222,28 @@ def test_a_parent_adds_an_organisation_of_the_directory_and_takes_it_off_again(r
     assert '<option value="' + ORG["school"] + '">Het Baken College</option>' in after  # can be added again
     assert "Het Baken College" not in parent.client.get(f"/toestemming/{mila.id}").get_data(as_text=True)
 
+    # Added again, the yes given before counts again: the page says so instead of "they see nothing".
+    again = parent.post_form("/betrokkenen", "/betrokkenen/toevoegen",
+                             **{"add-organisation_id": ORG["school"], "add-children": mila.id})
+    assert again.status_code == 303
+    told = parent.client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Het Baken College is toegevoegd. Zij mogen nu zien: Mila: Het plan en de doelen." in told
+    assert school_reads()
+
+
+def test_taking_off_an_organisation_with_a_legal_ground_says_what_it_may_still_see(roles):
+    fatima = Actions(roles.family.test_client())
+    fatima.login("fatima")
+    with roles.family.app_context():
+        jgz = next(i for i in involved_for_family(get_store(), roles.family_id) if i.organisation_id == ORG["jgz"])
+    ask = fatima.client.get(f"/betrokkenen/{jgz.id}/stoppen").get_data(as_text=True)
+    assert "Door een wettelijke grond of een noodsituatie mag JGZ Regio Midden nog zien:" in ask
+    assert "Lotte: Het plan en de doelen" in ask
+    assert "zien zij niets nieuws meer" not in ask
+    taken_off = fatima.post_form(f"/betrokkenen/{jgz.id}/stoppen")
+    told = fatima.client.get(taken_off.headers["Location"]).get_data(as_text=True)
+    assert "mogen zij nog zien: Lotte: Het plan en de doelen." in told
+
 
 def test_an_involvement_of_another_family_is_not_found(roles):
     parent = _join_as_new_parent(roles, _code_from_workplace(_karin(roles)))

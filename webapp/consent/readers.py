@@ -10,6 +10,7 @@ from babel.lists import format_list
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from sync.status import family_sync_status
 from webapp.consent.access import read_decision
 from webapp.consent.rules import Basis, InfoKind
 from webapp.consent.store import load_consent_facts
@@ -33,7 +34,7 @@ def organisations_reading(store: RecordStore, family_id: str, members: list[Pers
 
     Nothing leaves a family space that has not joined a hub, so then the list is empty. An
     organisation that is not involved can still read on a legal ground or in an emergency."""
-    if store.db.execute("SELECT 1 FROM hub_links WHERE family_id = ?", [family_id]).fetchone() is None:
+    if not family_sync_status(store.db, family_id).joined:
         return []
     facts = load_consent_facts(store, family_id)
     involved = {i.organisation_id: i for i in involved_for_child(store, family_id, child.id)}
@@ -71,3 +72,13 @@ def who_sees_plan(store: RecordStore, family_id: str, members: list[Person], chi
     else:
         family = _("In your family: only you.")
     return {"family": family, "readers": organisations_reading(store, family_id, members, child, kind, day)}
+
+
+def what_organisation_reads(store: RecordStore, family_id: str, members: list[Person], organisation_id: str,
+                            day: date) -> list[tuple[Person, InfoKind, Basis]]:
+    """Every (child, kind of information, basis) this organisation may read today: what a page says
+    before and after a parent changes who works with the family."""
+    return [(child, kind, reader.basis)
+            for child in members if child.is_child for kind in InfoKind
+            for reader in organisations_reading(store, family_id, members, child, kind, day)
+            if reader.organisation_id == organisation_id]

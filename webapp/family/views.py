@@ -10,6 +10,9 @@ from sync.family import hub_directory
 from sync.status import family_sync_status
 from sync.wire import SyncError
 from webapp.auth import family_required, parent_required, queries
+from webapp.consent.readers import what_organisation_reads
+from webapp.consent.rules import Basis
+from webapp.consent.texts import kind_label
 from webapp.db import get_db, transaction
 from webapp.family.forms import AddInvolvedForm, ChildForm, HubCodeForm, InviteForm, InvolvementForm, ParentForm
 from webapp.family.hub_link import hub_code_problem, join_existing_family
@@ -115,7 +118,23 @@ def invite():
 
 # -- Betrokkenen: who works with which child ------------------------------------------------------
 
-def _involved_page(code_form=None, add_form=None, changed_form=None, status=200):
+def _addable(organisations: dict, involved: list) -> list[tuple[str, str]]:
+    """The organisations of the hub's directory that do not work with the family yet, by name."""
+    involved_ids = {i.organisation_id for i in involved}
+    return sorted(((o.id, o.name) for o in organisations.values() if o.id not in involved_ids),
+                  key=lambda pair: pair[1])
+
+
+def _reads_now(organisation_id: str, without_consent: bool = False) -> list[str]:
+    """What this organisation may read now (only on a legal ground or in an emergency, with
+    `without_consent`), as lines for the family: "Sam: Het plan en de doelen"."""
+    members = current_members()
+    return [f"{child.name}: {kind_label(kind, child.name)}" for child, kind, basis in what_organisation_reads(
+        get_store(), current_user.family_id, members, organisation_id, current_app.config["ONSPLAN"].today())
+        if not (without_consent and basis is Basis.CONSENT)]
+
+
+def _involved_page(code_form=None, add_form=None, changed=None, status=200):
     store = get_store()
     family_id = current_user.family_id
     hub_name, organisations = hub_directory(store, family_id)
@@ -123,17 +142,15 @@ def _involved_page(code_form=None, add_form=None, changed_form=None, status=200)
     involved = involved_for_family(store, family_id)
     if current_user.role != "parent":  # a youth sees who works with them, not with a brother or sister
         involved = [i for i in involved if set(i.children) & {c.id for c in children}]
-    involved_ids = {i.organisation_id for i in involved}
-    addable = sorted(((o.id, o.name) for o in organisations.values() if o.id not in involved_ids),
-                     key=lambda pair: pair[1])
+    addable = _addable(organisations, involved_for_family(store, family_id))
     child_choices = [(c.id, c.name) for c in children]
     forms = {}
     for organisation in involved:
+        if changed and changed[0] == organisation.id:
+            forms[organisation.id] = changed[1]  # the form that was sent, with its message
+            continue
         form = InvolvementForm(prefix=f"org-{organisation.id[:8]}", children=child_choices)
-        if changed_form is not None and changed_form._prefix == form._prefix:
-            form = changed_form
-        else:
-            form.children.data = [c for c in organisation.children if c in dict(child_choices)]
+        form.children.data = [c for c in organisation.children if c in dict(child_choices)]
         forms[organisation.id] = form
     return render("family/involved.html", involved=involved, children=children, hub_name=hub_name,
                   joined=family_sync_status(store.db, family_id).joined, addable=addable, forms=forms,
@@ -184,8 +201,7 @@ def add_involved():
     """Add an organisation of the hub's directory to one or more children (parents)."""
     store = get_store()
     _hub_name, organisations = hub_directory(store, current_user.family_id)
-    involved_ids = {i.organisation_id for i in involved_for_family(store, current_user.family_id)}
-    addable = [(o.id, o.name) for o in organisations.values() if o.id not in involved_ids]
+    addable = _addable(organisations, involved_for_family(store, current_user.family_id))
     children = [(c.id, c.name) for c in children_of_current_user()]
     form = AddInvolvedForm(prefix="add", organisations=addable, children=children)
     if not form.validate_on_submit():
@@ -196,8 +212,13 @@ def add_involved():
                              organisation=organisation.name, sector=organisation.sector,
                              children=form.children.data, professional=form.professional.data,
                              contact=form.contact.data)
-    flash(_("%(name)s is added. They see nothing until you share something on the page Consent.",
-            name=organisation.name), "success")
+    reads = _reads_now(organisation.id)
+    if reads:  # a yes given before it was taken off counts again, and so does a legal ground
+        flash(_("%(name)s is added. They may see now: %(what)s. You change that on the page Consent.",
+                name=organisation.name, what="; ".join(reads)), "success")
+    else:
+        flash(_("%(name)s is added. They see nothing until you share something on the page Consent.",
+                name=organisation.name), "success")
     return redirect(url_for("family.involved", _anchor=f"org-{organisation.id}"), 303)
 
 
@@ -209,11 +230,12 @@ def change_involved(item_id: str):
     children = [(c.id, c.name) for c in children_of_current_user()]
     form = InvolvementForm(prefix=f"org-{organisation.id[:8]}", children=children)
     if not form.validate_on_submit():
-        return _involved_page(changed_form=form, status=422)
+        return _involved_page(changed=(organisation.id, form), status=422)
     store = get_store()
     with transaction(store.db):
         change_involvement(store, current_user.family_id, current_user.person_id, organisation, form.children.data)
-    flash(_("Saved. %(name)s sees only what you share for these children.", name=organisation.organisation),
+    names = ", ".join(c.name for c in children_of_current_user() if c.id in form.children.data)
+    flash(_("Saved. %(name)s works with: %(children)s.", name=organisation.organisation, children=names),
           "success")
     return redirect(url_for("family.involved", _anchor=f"org-{organisation.organisation_id}"), 303)
 
@@ -227,8 +249,15 @@ def stop_involved(item_id: str):
         store = get_store()
         with transaction(store.db):
             change_involvement(store, current_user.family_id, current_user.person_id, organisation, removed=True)
-        flash(_("%(name)s no longer works with your family in OnsPlan. From the next update they see nothing "
-                "new of your plan.", name=organisation.organisation), "success")
+        still = _reads_now(organisation.organisation_id)
+        if still:  # a legal ground or an emergency is not consent: taking them off does not end it
+            flash(_("%(name)s no longer works with your family in OnsPlan. Because of a legal ground or an "
+                    "emergency they may still see: %(what)s.", name=organisation.organisation, what="; ".join(still)),
+                  "success")
+        else:
+            flash(_("%(name)s no longer works with your family in OnsPlan. From the next update they see nothing "
+                    "new of your plan.", name=organisation.organisation), "success")
         return redirect(url_for("family.involved"), 303)
     return render("family/stop_involved.html", organisation=organisation,
-                  names=[c.name for c in children_of_current_user() if c.id in organisation.children])
+                  names=[c.name for c in children_of_current_user() if c.id in organisation.children],
+                  still=_reads_now(organisation.organisation_id, without_consent=True))
