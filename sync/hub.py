@@ -51,7 +51,8 @@ def directory(db: sqlite_utils.Database, ring: KeyRing, hub_name: str = "") -> d
 
 
 def make_invitation(db: sqlite_utils.Database, ring: KeyRing, *, organisation_id: str, created_by: str,
-                    hub_url: str, days: int, label: str = "", label_cipher=None) -> str:
+                    hub_url: str, days: int, label: str = "", label_cipher=None,
+                    invitation_id: str | None = None) -> str:
     """A one-time code for a new family to join this hub: 16 characters in groups of four (four
     name this hub, twelve are secret). Only the secret's hash is stored, with the regisseur's own
     note of whom it is for (encrypted). ``hub_url`` is unused since codes became short: the family
@@ -59,7 +60,7 @@ def make_invitation(db: sqlite_utils.Database, ring: KeyRing, *, organisation_id
     if db.execute("SELECT 1 FROM organisations WHERE id = ?", [organisation_id]).fetchone() is None:
         raise LookupError("unknown organisation")
     code, secret = new_hub_code(ring.public(NODE).key_id)
-    invitation_id = new_record_id()
+    invitation_id = invitation_id or new_record_id()
     expires = (datetime.now(timezone.utc) + timedelta(days=days)).isoformat(timespec="seconds")
     sealed_label = label_cipher.encrypt(invitation_id, label) if label and label_cipher else None
     db.execute("INSERT INTO enrolment_invitations (id, code_hash, organisation_id, created_by, created_at,"

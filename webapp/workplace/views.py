@@ -343,14 +343,14 @@ def invite():
     if not is_regisseur(reader):
         abort(403)
     config = current_app.config["ONSPLAN"]
-    form, code = InviteFamilyForm(), None
+    form, code, made_id = InviteFamilyForm(), None, new_record_id()
     if form.validate_on_submit():
         code = make_invitation(get_db(), _ring(), organisation_id=reader.organisation_id,
                                created_by=reader.professional_id, hub_url=config.base_url,
                                days=config.invitation_days, label=form.label.data or "",
-                               label_cipher=_label_cipher())
+                               label_cipher=_label_cipher(), invitation_id=made_id)
     invitations = organisation_invitations(get_db(), _label_cipher(), reader.organisation_id)
-    made = invitations[0] if code and invitations else None
+    made = next((i for i in invitations if i.id == made_id), None) if code else None
     return render("workplace/invite.html", form=form, code=code, made=made, invitations=invitations,
                   days=config.invitation_days, local_time=local_time,
                   status=422 if form.errors else 200)
