@@ -6,6 +6,8 @@ The family space opens every connection; the hub never calls it. One round for o
 2. pull what the hub made for the family, check each signature against the directory, and apply it;
 3. ask ``may_organisation_read`` for every child, category and organisation, and turn the answers
    into key wraps to add and to delete; a deletion starts a new epoch for that child and category;
+   each organisation's wrap carries the basis it is given on (consent, legal ground, emergency),
+   sealed for that organisation, and is sent again when that basis changes;
 4. push the wraps and the records stored since the last push, sealed and signed by the family key.
 
 State (cursors, the request counter, when sent and received, the last error) lives in
@@ -249,6 +251,15 @@ class Report:
 
 
 @dataclass(frozen=True)
+class WrapToSend:
+    key_ref: str
+    recipient: str
+    wrapped: bytes
+    basis: bytes | None      # the basis, sealed for the recipient (None for the family's own wraps)
+    basis_mark: str | None   # what wraps_at_hub keeps once the hub has it
+
+
+@dataclass(frozen=True)
 class Organisation:
     id: str
     name: str
@@ -310,6 +321,7 @@ class FamilySync:
     def _push(self, family_id: str, transport: Transport, organisations: dict[str, Organisation],
               report: Report) -> None:
         removals, additions = self._plan_wraps(family_id, organisations)
+        self._push_wraps(family_id, transport, removals, additions, report)
         cards = self._cards(family_id, organisations)
         pushed_seq = self._link(family_id)["pushed_seq"]
         first = True
@@ -317,37 +329,20 @@ class FamilySync:
             batch, last_seq = self._envelopes(family_id, pushed_seq)
             if first:
                 batch = [envelope for envelope, _child in cards["envelopes"]] + batch
-            if not batch and not (first and (removals or additions)):
+            if not batch:
                 if last_seq > pushed_seq:  # only records that stay in the family space: nothing to send
                     self.db.execute("UPDATE hub_links SET pushed_seq = ? WHERE family_id = ?", [last_seq, family_id])
                     pushed_seq = last_seq
                     first = False
                     continue
                 return
-            request: dict = {"envelopes": [envelope.to_json() for envelope in batch]}
-            if first:
-                request["wraps"] = [{"key_ref": ref, "recipient": who, "wrapped": b64(wrapped)}
-                                    for ref, who, wrapped in additions]
-                request["unwraps"] = [{"key_ref": ref, "recipient": who} for ref, who in removals]
-                # Until the hub answers, a wrap sent is a wrap the hub may hold: if the answer is lost,
-                # a later withdrawal still deletes it (rows with confirmed = 0).
-                self.db.conn.executemany("INSERT OR IGNORE INTO wraps_at_hub (key_ref, recipient, family_id, confirmed)"
-                                    " VALUES (?, ?, ?, 0)", [(ref, self._hidden(who), family_id)
-                                                             for ref, who, _wrapped in additions])
-            answer = self._send(family_id, transport, "/push", request)
+            answer = self._send(family_id, transport, "/push", {"envelopes": [envelope.to_json() for envelope in batch]})
             refused = answer.get("refused") if isinstance(answer.get("refused"), list) else []
             temporary = [r for r in refused if isinstance(r, dict) and not r.get("permanent", True)]
             with transaction(self.db):
                 if first:
-                    for ref, who in removals:
-                        self.db.execute("DELETE FROM wraps_at_hub WHERE key_ref = ? AND recipient = ?",
-                                        [ref, self._hidden(who)])
-                    for ref, who, _wrapped in additions:
-                        self.db.execute("UPDATE wraps_at_hub SET confirmed = 1 WHERE key_ref = ? AND recipient = ?",
-                                        [ref, self._hidden(who)])
                     self.db.execute("UPDATE hub_links SET cards = ? WHERE family_id = ?",
                                     [json.dumps(cards["sent"]), family_id])
-                    report.wraps_added, report.wraps_deleted = len(additions), len(removals)
                 for refusal in refused:
                     if isinstance(refusal, dict) and refusal.get("permanent", True):
                         record_id, reason = str(refusal.get("id") or "?"), str(refusal.get("reason", ""))
@@ -363,6 +358,43 @@ class FamilySync:
             if temporary:
                 raise SyncError(str(temporary[0].get("reason", "the hub could not store everything")), 0,
                                 permanent=False)
+
+    def _push_wraps(self, family_id: str, transport: Transport, removals: list[tuple[str, str]],
+                    additions: list[WrapToSend], report: Report) -> None:
+        """Deletions first (a withdrawal is the first thing the hub hears), then the wraps to send,
+        in requests that stay below the hub's limit; each request is confirmed on its own answer."""
+        chunks: list[list[WrapToSend]] = [[]]
+        size = 0
+        for wrap in additions:
+            wrap_size = len(wrap.wrapped) * 4 // 3 + (len(wrap.basis) * 4 // 3 if wrap.basis else 0) + 400
+            if chunks[-1] and size + wrap_size > PUSH_BYTES:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(wrap)
+            size += wrap_size
+        for index, chunk in enumerate(chunks):
+            unwraps = removals if index == 0 else []
+            if not chunk and not unwraps:
+                continue
+            request = {"envelopes": [],
+                       "wraps": [{"key_ref": w.key_ref, "recipient": w.recipient, "wrapped": b64(w.wrapped),
+                                  **({"basis": b64(w.basis)} if w.basis else {})} for w in chunk],
+                       "unwraps": [{"key_ref": ref, "recipient": who} for ref, who in unwraps]}
+            # Until the hub answers, a wrap sent is a wrap the hub may hold: if the answer is lost,
+            # a later withdrawal still deletes it (rows with confirmed = 0).
+            self.db.conn.executemany("INSERT OR IGNORE INTO wraps_at_hub (key_ref, recipient, family_id, confirmed)"
+                                     " VALUES (?, ?, ?, 0)", [(w.key_ref, self._hidden(w.recipient), family_id)
+                                                              for w in chunk])
+            self._send(family_id, transport, "/push", request)
+            with transaction(self.db):
+                for ref, who in unwraps:
+                    self.db.execute("DELETE FROM wraps_at_hub WHERE key_ref = ? AND recipient = ?",
+                                    [ref, self._hidden(who)])
+                for w in chunk:
+                    self.db.execute("UPDATE wraps_at_hub SET confirmed = 1, basis_mark = ? WHERE key_ref = ?"
+                                    " AND recipient = ?", [w.basis_mark, w.key_ref, self._hidden(w.recipient)])
+            report.wraps_added += len(chunk)
+            report.wraps_deleted += len(unwraps)
 
     def _envelopes(self, family_id: str, after: int) -> tuple[list[Envelope], int]:
         """The next batch of this family's records to send, sealed; and the last seq it covers."""
@@ -387,37 +419,42 @@ class FamilySync:
 
     # Key wraps ----------------------------------------------------------------------------
 
-    def _allowed(self, family_id: str, organisations: dict[str, Organisation]) -> dict[tuple[str, str], set[str]]:
-        """Per (child, category): who may hold its keys now. The one decider is may_organisation_read."""
+    def _allowed(self, family_id: str, organisations: dict[str, Organisation]
+                 ) -> dict[tuple[str, str], dict[str, str | None]]:
+        """Per (child, category): who may hold its keys now, each organisation with the basis it may
+        read on. The one decider is may_organisation_read."""
         today = self.today()
-        allowed: dict[tuple[str, str], set[str]] = {}
+        allowed: dict[tuple[str, str], dict[str, str | None]] = {}
         for child in (p for p in family_members(self.store, family_id) if p.is_child):
             readers_of_anything: set[str] = set()
             for category in SHARED_CATEGORIES:
-                readers = {family_id}
+                readers: dict[str, str | None] = {family_id: None}
                 for org in organisations.values():
-                    if may_organisation_read(self.store, family_id, org.id, child.id, InfoKind(category),
-                                             today).allowed:
-                        readers.add(org.id)
+                    decision = may_organisation_read(self.store, family_id, org.id, child.id, InfoKind(category),
+                                                     today)
+                    if decision.allowed:
+                        readers[org.id] = decision.basis.value if decision.basis else None
                 allowed[(child.id, category)] = readers
-                readers_of_anything |= readers
-            allowed[(child.id, CATEGORY_CARD)] = readers_of_anything
+                readers_of_anything |= set(readers)
+            allowed[(child.id, CATEGORY_CARD)] = dict.fromkeys(readers_of_anything)
         return allowed
 
     def _plan_wraps(self, family_id: str, organisations: dict[str, Organisation]
-                    ) -> tuple[list[tuple[str, str]], list[tuple[str, str, bytes]]]:
+                    ) -> tuple[list[tuple[str, str]], list["WrapToSend"]]:
+        """The wraps to delete and the wraps to send: new ones, and ones whose basis changed (the
+        hub shows a professional the basis the family gives, sealed for their organisation)."""
         allowed = self._allowed(family_id, organisations)
         for child, category in allowed:
             self._current_key(family_id, child, category)  # every child and category has a key to wrap
         known = {self._hidden(who): who for who in (family_id, *organisations)}
-        rows = self.db.execute("SELECT key_ref, recipient, confirmed FROM wraps_at_hub WHERE family_id = ?",
+        rows = self.db.execute("SELECT key_ref, recipient, confirmed, basis_mark FROM wraps_at_hub WHERE family_id = ?",
                                [family_id]).fetchall()
-        maybe_at_hub = {(ref, known[hidden]) for ref, hidden, _confirmed in rows if hidden in known}
-        at_hub = {(ref, known[hidden]) for ref, hidden, confirmed in rows if hidden in known and confirmed}
+        maybe_at_hub = {(ref, known[hidden]) for ref, hidden, _confirmed, _mark in rows if hidden in known}
+        at_hub = {(ref, known[hidden]): mark for ref, hidden, confirmed, mark in rows if hidden in known and confirmed}
         removals = []
         for ref, who in sorted(maybe_at_hub):
             child, category = parse_key_ref(ref, family_id)
-            if who not in allowed.get((child, category), {family_id}):
+            if who not in allowed.get((child, category), {family_id: None}):
                 removals.append((ref, who))
         for child, category in {parse_key_ref(ref, family_id) for ref, _who in removals}:
             if category in SHARED_CATEGORIES or category == CATEGORY_CARD:
@@ -427,13 +464,21 @@ class FamilySync:
                 "SELECT key_ref, subject, category FROM content_keys WHERE family_id = ? ORDER BY key_ref",
                 [family_id]).fetchall():
             content_key = None
-            for who in sorted(allowed.get((child, category), {family_id})):
-                if (ref, who) in at_hub and (ref, who) not in removals:
+            readers = allowed.get((child, category), {family_id: None})
+            for who in sorted(readers):
+                basis = readers[who]
+                mark = self._basis_mark(ref, who, basis)
+                if (ref, who) in at_hub and (ref, who) not in removals and at_hub[(ref, who)] == mark:
                     continue
                 public = self.ring.public(family_id) if who == family_id else organisations[who].keys[0]
                 content_key = content_key or self._content_key(family_id, ref)
-                additions.append((ref, who, public.wrap(content_key, ref, who)))
+                note = public.seal_note(canonical({"basis": basis}), ref, who) if basis else None
+                additions.append(WrapToSend(ref, who, public.wrap(content_key, ref, who), note, mark))
         return removals, additions
+
+    def _basis_mark(self, ref: str, who: str, basis: str | None) -> str | None:
+        """What wraps_at_hub keeps of the basis told to the hub: a keyed hash, never the basis itself."""
+        return self.store.keys.lookup_hash("wrap-basis", f"{ref}|{who}|{basis}") if basis else None
 
     def _current_key(self, family_id: str, child: str, category: str) -> tuple[bytes, str]:
         row = self.db.execute("SELECT key_ref FROM content_keys WHERE family_id = ? AND subject = ? AND category = ?"

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from sync.clock import HybridClock
 from sync.envelope import Envelope, EnvelopeError, open_verified, seal, verify
-from sync.cache import HubCache
+from sync.cache import HubCache, digest
 from sync.keyring import NODE, KeyRing
 from sync.keys import MAX_WRAP_BYTES, KeyProblem, PublicKeys, b64, unb64
 from sync.record import CATEGORIES, CATEGORY_CARD, SHARED_CATEGORIES, Record, category_of, new_record_id
@@ -283,17 +283,19 @@ def push(db: sqlite_utils.Database, caller: Caller, cache: HubCache | None = Non
         raise SyncError(f"at most {MAX_BATCH} envelopes per push", 413)
     organisations = {row[0] for row in db.execute("SELECT id FROM organisations").fetchall()}
     removals = [_wrap_address(item, family_id, organisations, removal=True) for item in unwraps]
-    additions = [(*_wrap_address(item, family_id, organisations), _wrapped(item)) for item in wraps]
+    additions = [(*_wrap_address(item, family_id, organisations), _wrapped(item), _sealed_basis(item))
+                 for item in wraps]
     accepted, refused = [], []
     with transaction(db):
         _take_counter(db, caller)
         for ref, recipient, _child, _category in removals:
             db.execute("DELETE FROM key_wraps WHERE key_ref = ? AND recipient = ? AND family_id = ?",
                        [ref, recipient, family_id])
-        for ref, recipient, child, category, wrapped in additions:
-            db.execute("INSERT INTO key_wraps (key_ref, recipient, family_id, subject, category, wrapped)"
-                       " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key_ref, recipient) DO UPDATE SET wrapped = excluded.wrapped",
-                       [ref, recipient, family_id, child, category, wrapped])
+        for ref, recipient, child, category, wrapped, basis in additions:
+            db.execute("INSERT INTO key_wraps (key_ref, recipient, family_id, subject, category, wrapped, basis)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_ref, recipient)"
+                       " DO UPDATE SET wrapped = excluded.wrapped, basis = excluded.basis",
+                       [ref, recipient, family_id, child, category, wrapped, basis])
         for item in envelopes:
             envelope_id = item.get("header", {}).get("id") if isinstance(item, dict) and isinstance(
                 item.get("header"), dict) else None
@@ -316,8 +318,8 @@ def push(db: sqlite_utils.Database, caller: Caller, cache: HubCache | None = Non
 def _wrap_address(item: object, family_id: str, organisations: set[str],
                   removal: bool = False) -> tuple[str, str, str, str]:
     if not isinstance(item, dict) or not {"key_ref", "recipient"} <= set(item) or not set(item) <= {
-            "key_ref", "recipient", "wrapped"}:
-        raise SyncError("a wrap has: key_ref, recipient (and wrapped)")
+            "key_ref", "recipient", "wrapped", "basis"}:
+        raise SyncError("a wrap has: key_ref, recipient (and wrapped, and the sealed basis for an organisation)")
     child, category = parse_key_ref(item["key_ref"], family_id)
     if category not in PUSHED_CATEGORIES and not (removal and category in CATEGORIES):
         # A family may delete any wrap of its keys (an organisation's wrap of its own access event),
@@ -332,6 +334,17 @@ def _wrap_address(item: object, family_id: str, organisations: set[str],
 def _wrapped(item: dict) -> bytes:
     try:
         return unb64(item.get("wrapped"), "wrapped", max_size=MAX_WRAP_BYTES)
+    except KeyProblem as problem:
+        raise SyncError(str(problem)) from None
+
+
+def _sealed_basis(item: dict) -> bytes | None:
+    if item.get("basis") is None:
+        return None
+    if item["recipient"] == item["key_ref"].split("/")[0]:
+        raise SyncError("a wrap for the family itself has no basis")
+    try:
+        return unb64(item["basis"], "basis", max_size=MAX_WRAP_BYTES)
     except KeyProblem as problem:
         raise SyncError(str(problem)) from None
 
@@ -548,12 +561,12 @@ def open_many_for_organisation(db: sqlite_utils.Database, ring: KeyRing, hlc: Hy
     if choose is not None:
         opened = {envelope_id: opened[envelope_id] for envelope_id in choose(dict(opened))}
     if opened:
-        _log_reads(db, ring, hlc, reader, list(opened.values()))
+        _log_reads(db, ring, hlc, reader, list(opened.values()), cache)
     return opened
 
 
 def _log_reads(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reader: Reader,
-               records: list[Record]) -> None:
+               records: list[Record], cache: HubCache | None = None) -> None:
     """One hash-chained event per child and kind of information read (with how many records), and
     an access event for the family once per professional, child and kind per hour."""
     read: dict[tuple[str, str | None, str], int] = {}
@@ -562,7 +575,8 @@ def _log_reads(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reade
         read[key] = read.get(key, 0) + 1
     with transaction(db):
         at = utcnow()
-        bases = _bases_in_effect(db, reader.organisation_id)
+        bases = reading_bases(db, ring, reader.organisation_id,
+                              [key for key in read if key[1] is not None and key[2] in SHARED_CATEGORIES], cache)
         tell_family = _not_told_within_the_hour(db, reader, [key for key in read if key[1] is not None
                                                              and key[2] in SHARED_CATEGORIES])
         last = db.execute("SELECT hash FROM read_events ORDER BY seq DESC LIMIT 1").fetchone()
@@ -605,10 +619,61 @@ def _not_told_within_the_hour(db: sqlite_utils.Database, reader: Reader,
     return sorted(untold)
 
 
-def _bases_in_effect(db: sqlite_utils.Database, organisation_id: str) -> dict[tuple[str, str, str], str]:
+def reading_bases(db: sqlite_utils.Database, ring: KeyRing, organisation_id: str,
+                  keys: Iterable[tuple[str, str, str]], cache: HubCache | None = None) -> dict[tuple[str, str, str], str]:
+    """(family, child, kind of information) -> "consent", "legal" or "emergency": the basis the family
+    space gives the organisation's newest wrap of that kind, sealed for the organisation and opened
+    here with its key. The hub never decides it: a wrap without a sealed basis (from a family space
+    that has not sent one yet) falls back to what the organisation itself recorded and the family
+    space received, and else to consent."""
+    keys = sorted(set(keys))
+    newest: dict[tuple[str, str, str], tuple[int, str, bytes]] = {}
+    for start in range(0, len(keys), 300):
+        chunk = keys[start:start + 300]
+        for family_id, subject, category, ref, sealed in db.execute(
+                f"WITH k (f, s, c) AS (VALUES {', '.join('(?, ?, ?)' for _ in chunk)})"  # nosec B608: placeholders only
+                " SELECT w.family_id, w.subject, w.category, w.key_ref, w.basis FROM k CROSS JOIN key_wraps w"
+                " ON w.recipient = ? AND w.family_id = k.f AND w.subject = k.s AND w.category = k.c"
+                " WHERE w.basis IS NOT NULL",
+                [*(value for key in chunk for value in key), organisation_id]).fetchall():
+            epoch = ref.rsplit("/", 1)[-1]
+            if not epoch.isdigit():
+                continue  # a key the hub made for one record carries no basis
+            key = (family_id, subject, category)
+            if key not in newest or newest[key][0] < int(epoch):
+                newest[key] = (int(epoch), ref, sealed)
+    bases: dict[tuple[str, str, str], str] = {}
+    for key, (_epoch, ref, sealed) in newest.items():
+        basis = _open_basis(ring, organisation_id, ref, sealed, cache)
+        if basis is not None:
+            bases[key] = basis
+    if len(bases) < len(keys):
+        recorded = _recorded_bases_in_effect(db, organisation_id)
+        for key in keys:
+            bases.setdefault(key, recorded.get(key, "consent"))
+    return bases
+
+
+def _open_basis(ring: KeyRing, organisation_id: str, ref: str, sealed: bytes, cache: HubCache | None) -> str | None:
+    held = cache.derived(organisation_id, ("basis", ref, digest(sealed))) if cache is not None else None
+    if held is not None:
+        return held
+    for pair in ring.all_pairs(organisation_id):
+        try:
+            note = json.loads(pair.open_note(sealed, ref, organisation_id))
+        except (KeyProblem, ValueError):
+            continue
+        basis = note.get("basis") if isinstance(note, dict) else None
+        if basis in ("consent", "legal", "emergency"):
+            if cache is not None:
+                cache.keep_derived(organisation_id, ("basis", ref, digest(sealed)), frozenset({ref}), basis)
+            return basis
+    return None
+
+
+def _recorded_bases_in_effect(db: sqlite_utils.Database, organisation_id: str) -> dict[tuple[str, str, str], str]:
     """(family, child, kind of information) -> "emergency" or "legal" for what the organisation
-    recorded and the family space has received (it wraps the keys in that round); the rest of what
-    the organisation reads, it reads with consent as far as the hub can tell."""
+    recorded and the family space has received (it wraps the keys in that round)."""
     bases: dict[tuple[str, str, str], str] = {}
     for family_id, subject, category, kind in db.execute(
             "SELECT b.family_id, b.subject, b.category, e.kind FROM recorded_bases b"

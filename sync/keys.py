@@ -95,6 +95,11 @@ class PublicKeys:
         """Wrap a content key so that only the owner of these keys (as `recipient_id`) can unwrap it."""
         return KEY_WRAP_SUITE.encrypt(content_key, self._hpke_key(), info=_wrap_info(key_ref, recipient_id))
 
+    def seal_note(self, note: bytes, key_ref: str, recipient_id: str) -> bytes:
+        """Seal a short note that goes with a wrap (the basis the family gives it on), for the owner
+        of these keys only; bound to the wrap's key and recipient like the wrap itself."""
+        return KEY_WRAP_SUITE.encrypt(note, self._hpke_key(), info=_note_info(key_ref, recipient_id))
+
 
 @dataclass(frozen=True, repr=False)
 class KeyPair:
@@ -137,6 +142,15 @@ class KeyPair:
         except (InvalidTag, ValueError):
             raise KeyProblem("this key was not wrapped for this recipient") from None
 
+    def open_note(self, sealed: bytes, key_ref: str, recipient_id: str) -> bytes:
+        """Open a note sealed with ``seal_note`` for us; raises KeyProblem when it was not for this key."""
+        private = hpke.MLKEM768X25519PrivateKey(mlkem.MLKEM768PrivateKey.from_seed_bytes(self.mlkem_seed),
+                                                x25519.X25519PrivateKey.from_private_bytes(self.x25519_private))
+        try:
+            return KEY_WRAP_SUITE.decrypt(sealed, private, info=_note_info(key_ref, recipient_id))
+        except (InvalidTag, ValueError):
+            raise KeyProblem("this note was not sealed for this recipient") from None
+
     def to_private_json(self) -> dict[str, str]:
         return {"mlkem_seed": b64(self.mlkem_seed), "x25519": b64(self.x25519_private),
                 "sign": b64(self.sign_private)}
@@ -149,3 +163,7 @@ class KeyPair:
 
 def _wrap_info(key_ref: str, recipient_id: str) -> bytes:
     return f"onsplan/v1|{key_ref}|{recipient_id}".encode()
+
+
+def _note_info(key_ref: str, recipient_id: str) -> bytes:
+    return f"onsplan/v1|note|{key_ref}|{recipient_id}".encode()

@@ -361,6 +361,17 @@ def hub_0006_invitations(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     db.execute("ALTER TABLE enrolment_invitations ADD COLUMN label BLOB")
 
 
+def family_0007_wrap_bases(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # Which basis the hub was last told for a wrap (a keyed hash of key, recipient and basis), so a
+    # changed basis (consent given while a legal ground runs) is sent again with the same wrap.
+    db.execute("ALTER TABLE wraps_at_hub ADD COLUMN basis_mark TEXT")
+
+
+def hub_0007_wrap_bases(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # The basis the family gives a wrap on (consent, legal ground, emergency), sealed for the recipient.
+    db.execute("ALTER TABLE key_wraps ADD COLUMN basis BLOB")
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -383,8 +394,9 @@ def _meta_table(db: sqlite_utils.Database) -> None:
 MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
     "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit),
                ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays),
-               ("0005_sync", family_0005_sync), ("0006_safety", family_0006_safety)],
+               ("0005_sync", family_0005_sync), ("0006_safety", family_0006_safety),
+               ("0007_wrap_bases", family_0007_wrap_bases)],
     "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync),
             ("0004_admins", hub_0004_admins), ("0005_read_log", hub_0005_read_log),
-            ("0006_invitations", hub_0006_invitations)],
+            ("0006_invitations", hub_0006_invitations), ("0007_wrap_bases", hub_0007_wrap_bases)],
 }

@@ -588,7 +588,7 @@ def test_a_read_log_from_before_the_upgrade_still_checks_and_goes_on_with_role_a
                    " envelope_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [at, *event.values(), prev, digest])
         prev = digest
-    assert migrate(db, "hub", keys) == ["0005_read_log", "0006_invitations"]
+    assert migrate(db, "hub", keys) == ["0005_read_log", "0006_invitations", "0007_wrap_bases"]
     assert verify_read_log(db) == (2, None)
     record = Record(id="r1", family_id="fam1", kind="goal", author="p", clock="1", subject="child1", body={})
     _log_reads(db, None, None, Reader("p1", "org1", "Karin Bos", "regisseur"), [record, record])
@@ -597,3 +597,54 @@ def test_a_read_log_from_before_the_upgrade_still_checks_and_goes_on_with_role_a
     assert verify_read_log(db) == (3, None)
     db.execute("UPDATE read_events SET records = 1 WHERE seq = 3")
     assert verify_read_log(db) == (2, 3)
+
+
+def _shared_line(page: str, label: str) -> str:
+    match = re.search(rf"<li>{label}:(.*?)</li>", page, re.S)
+    assert match, label
+    return re.sub(r"\s+", " ", match.group(1)).strip()
+
+
+def test_the_hub_shows_the_basis_the_family_space_gives_and_follows_it_when_it_changes(roles):
+    from datetime import timedelta
+
+    from webapp.consent.rules import DeciderRole, InfoKind
+    from webapp.consent.store import record_decision, record_emergency
+
+    roles.sync()
+    # JGZ reads Lotte's plan on the legal ground the family space holds (the hub never recorded it).
+    mehmet = roles.hub.test_client()
+    assert Actions(mehmet).professional_login(roles.hub, "mehmet").status_code == 303
+    lotte = roles.child("Lotte")
+    page = mehmet.get(f"/werkplek/kind/{roles.family_id}/{lotte.id}").get_data(as_text=True)
+    assert _shared_line(page, "Plan en doelen") == "gedeeld (op een wettelijke grond)"
+    assert roles.hub_db().execute("SELECT DISTINCT basis FROM read_events WHERE subject = ? AND category = 'plan'"
+                                  " AND organisation_id = ?", [lotte.id, ORG["jgz"]]).fetchall() == [("legal",)]
+    # The hub holds the basis only sealed for the organisation.
+    assert all(b"legal" not in blob and b"consent" not in blob for (blob,) in roles.hub_db().execute(
+        "SELECT basis FROM key_wraps WHERE basis IS NOT NULL").fetchall())
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM key_wraps WHERE basis IS NOT NULL").fetchone()[0] > 0
+
+    # An emergency the wijkteam is in for Sam's answers, then Sam's own yes: the basis follows.
+    sam = roles.child("Sam")
+    today = roles.family.config["ONSPLAN"].today()
+    with roles.family.app_context():
+        record_emergency(get_store(), family_id=roles.family_id, child_id=sam.id, organisation_id=ORG["wijkteam"],
+                         organisation="Wijkteam Oost", kind=InfoKind.EVALUATIONS, professional="Karin Bos",
+                         role="regisseur", reason="Zorgen over de veiligheid van Sam, overlegd met Veilig Thuis.",
+                         recorded_on=today, ends_on=today + timedelta(days=3), author="test")
+    roles.sync()
+    client, link, page, _sam = _karin_on(roles, "Sam")
+    assert _shared_line(page, "Antwoorden bij evaluaties") == "gedeeld (in een noodsituatie)"
+    wrapped_refs = "SELECT key_ref FROM key_wraps WHERE recipient = ? AND subject = ? AND category = 'evaluations'"
+    refs = roles.hub_db().execute(wrapped_refs, [ORG["wijkteam"], sam.id]).fetchall()
+    with roles.family.app_context():
+        record_decision(get_store(), family_id=roles.family_id, child_id=sam.id, organisation_id=ORG["wijkteam"],
+                        organisation="Wijkteam Oost", kind=InfoKind.EVALUATIONS, person_id=sam.id,
+                        role=DeciderRole.YOUTH, granted=True, decided_on=today, based_on=None)
+    report = roles.sync()
+    assert report.wraps_added >= 1  # the same wraps, told with their new basis: no new key
+    assert roles.hub_db().execute(wrapped_refs, [ORG["wijkteam"], sam.id]).fetchall() == refs
+    page = client.get(link).get_data(as_text=True)
+    assert _shared_line(page, "Antwoorden bij evaluaties") == "gedeeld (met toestemming)"
+    assert roles.sync().wraps_added == 0  # told once

@@ -174,3 +174,23 @@ def test_wrong_types_in_an_envelope_header_are_refused_with_a_reason(roles, sign
 def test_the_server_still_answers_over_http_after_all_of_this(roles):
     with urllib.request.urlopen(roles.server.url + "/sync/v1/hub", timeout=5) as response:  # nosec B310
         assert json.loads(response.read())["keys"]["sign"]
+
+
+@pytest.mark.parametrize("recipient, basis, reason", [
+    ("family", b64(b"x" * 16), "no basis"),
+    ("wijkteam", "not base64 at all!", "basis"),
+    ("wijkteam", b64(b"x" * 5000), "basis"),
+])
+def test_a_wrap_with_a_wrong_basis_is_refused_and_nothing_of_the_push_is_stored(roles, signer, recipient, basis,
+                                                                                 reason):
+    from tests.integration.sync_helpers import ORG
+
+    sam = roles.child("Sam")
+    ref = key_ref(roles.family_id, sam.id, "plan", 99)
+    who = roles.family_id if recipient == "family" else ORG[recipient]
+    path = "/sync/v1/push"
+    body = signer.body({"envelopes": [], "wraps": [{"key_ref": ref, "recipient": who, "wrapped": b64(bytes(64)),
+                                                    "basis": basis}]})
+    response = _post(roles, path, body, signer.headers(path, body))
+    assert response.status_code == 400 and reason in response.get_json()["error"]
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM key_wraps WHERE key_ref = ?", [ref]).fetchone()[0] == 0

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from sync.hub import (
     Reader, already_made, make_invitation, organisation_alerts, organisation_invitations, record_basis,
-    recorded_bases, withdraw_invitation, write_for_family,
+    reading_bases, recorded_bases, withdraw_invitation, write_for_family,
 )
 from sync.keyring import KeyRing
 from sync.record import new_record_id
@@ -147,7 +147,11 @@ def _child_page(card, reader: Reader, status: int = 200, **given):
     shared = shared_plan(_hub(), reader, card.family_id, card.child_id)
     mark_visited(_hub(), reader, card.family_id, card.child_id)
     bases = recorded_bases(db, _details_cipher(), reader.organisation_id, card.family_id, card.child_id)
-    in_effect = {b.category: ("legal" if b.kind == "legal_basis" else "emergency") for b in bases if b.in_effect}
+    # The basis each shared kind is read on, as the family space sealed it with the wrap.
+    in_effect = {category: basis for (_family, _child, category), basis in reading_bases(
+        db, _ring(), reader.organisation_id,
+        [(card.family_id, card.child_id, category) for category, shared_now in shared.shared.items() if shared_now],
+        _hub().cache).items()}
     return render("workplace/child.html", card=card, shared=shared, labels=labels, bases=bases, basis_of=in_effect,
                   regisseur=is_regisseur(reader), kind_labels=dict(KIND_CHOICES), ground_label=texts.ground_label,
                   **_forms(shared, **given), status=status)
