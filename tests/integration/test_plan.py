@@ -172,6 +172,45 @@ def test_stopping_a_goal_without_javascript_asks_first_on_the_page(family_app, p
     assert _plan(family_app, "Lotte").goal(goal_id).current.status.value == "stopped"
 
 
+def test_a_stop_made_by_mistake_can_be_taken_back_once_and_the_goal_goes_on_as_before(family_app, parent):
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Lotte", "Lotte speelt")
+    before = _plan(family_app, "Lotte").goal(goal_id).current.status.value
+    url = f"/kind/{people['Lotte']}/doel/{goal_id}"
+    assert _post(parent, url, url + "/status", status="stopped", confirm="1").status_code == 303
+    page = parent.get(url).get_data(as_text=True)
+    assert "Per ongeluk gestopt?" in page and "Toch doorgaan met dit doel" in page
+    token = csrf_token(page)
+    assert parent.post(url + "/toch-doorgaan", data={"csrf_token": token}).status_code == 303
+    assert parent.post(url + "/toch-doorgaan", data={"csrf_token": token}).status_code == 303  # sent twice
+    goal = _plan(family_app, "Lotte").goal(goal_id)
+    assert goal.current.status.value == before and goal.current.undoes == goal.versions[-2].record_id
+    assert [v.status.value for v in goal.versions].count("stopped") == 1 and len(goal.versions) >= 3
+    page = parent.get(url).get_data(as_text=True)
+    assert "Het doel gaat weer door." in page and "stoppen teruggedraaid" in page
+    assert "Toch doorgaan met dit doel" not in page
+
+
+def test_a_stop_cannot_be_taken_back_after_someone_outside_the_family_responded(family_app, parent):
+    from webapp.plan.queries import PlanWriter
+
+    family_id, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Lotte", "Lotte speelt")
+    url = f"/kind/{people['Lotte']}/doel/{goal_id}"
+    assert _post(parent, url, url + "/status", status="stopped", confirm="1").status_code == 303
+    with family_app.app_context():
+        PlanWriter(get_store(), family_id, {"side": "professional", "id": "9b1f3c2e-0001-4a55-8d0e-6f1c00000001",
+                                             "name": "Karin Bos (Wijkteam Oost)"}).comment(
+            people["Lotte"], goal_id=goal_id, text="Jammer, laten we het bij de evaluatie bespreken.",
+            by_youth=False, question=False)
+    page = parent.get(url).get_data(as_text=True)
+    assert "Toch doorgaan met dit doel" not in page
+    refused = parent.post(url + "/toch-doorgaan", data={"csrf_token": csrf_token(page)})
+    assert refused.status_code == 409
+    assert "iemand buiten het gezin heeft er al op gereageerd" in refused.get_data(as_text=True)
+    assert _plan(family_app, "Lotte").goal(goal_id).current.status.value == "stopped"
+
+
 def test_changing_an_agreed_goal_makes_a_new_version_that_needs_agreement(family_app, parent):
     _, people = _ids(family_app)
     goal_id = _goal_id(family_app, "Sam", "Sam slaapt")

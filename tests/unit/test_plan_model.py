@@ -138,3 +138,27 @@ def test_an_outcome_that_changes_nothing_does_not_wait():
                            ).goal("g").open_review is None
     assert fold_child_plan(CHILD, [goal("r1", "g", 3000, "active"), review("n1", 2000, "reached")]
                            ).goal("g").open_review is None
+
+
+def _comment(record_id, clock_ms, by):
+    return rec(record_id, "comment", clock_ms, {"goal": "g", "text": "Hm.", "by_youth": False, "question": False,
+                                                "by": by})
+
+
+def test_a_side_can_take_back_only_its_own_stop_until_the_other_side_responds():
+    active, stop = goal("r1", "g", 1000, "active"), goal("r2", "g", 2000, "stopped")
+    plan = fold_child_plan(CHILD, [active, stop])
+    assert plan.goal("g").stop_to_undo("family").status is GoalStatus.ACTIVE
+    assert plan.goal("g").stop_to_undo("professional") is None  # not their stop
+    # A comment of the family itself does not close the way back; one of the professional does.
+    assert fold_child_plan(CHILD, [active, stop, _comment("c1", 2500, MUM)]).goal("g").stop_to_undo("family")
+    assert fold_child_plan(CHILD, [active, stop, _comment("c2", 2500, PRO)]).goal("g").stop_to_undo("family") is None
+    # A comment from before the stop does not count.
+    assert fold_child_plan(CHILD, [active, _comment("c3", 1500, PRO), stop]).goal("g").stop_to_undo("family")
+
+
+def test_a_stop_that_carried_out_an_agreed_review_outcome_is_not_taken_back():
+    stop = goal("r2", "g", 2000, "stopped")
+    stop.body["outcome_of"] = "review-1"
+    plan = fold_child_plan(CHILD, [goal("r1", "g", 1000, "active"), stop])
+    assert plan.goal("g").stop_to_undo("family") is None

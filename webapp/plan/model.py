@@ -46,6 +46,7 @@ class GoalVersion:
     gas: tuple[str, ...] | None  # five descriptions for levels -2 … +2
     changed_by: Proposer
     outcome_of: str | None = None  # the review outcome this status change carried out
+    undoes: str | None = None      # the stop (a record id) this version takes back
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,20 @@ class Goal:
         if any(c.reply_to == review.record_id for c in self.comments):
             return None
         return review if outcome_steps(review.outcome or "", self.current.status) is not None else None
+
+    def stop_to_undo(self, side: str) -> GoalVersion | None:
+        """The version to go back to when `side` ("family" or "professional") takes back its own stop:
+        only a stop that one side made on its own (not a review outcome both agreed to), while
+        nobody of the other side wrote about this goal after it. None when it cannot be undone."""
+        stop = self.current
+        if stop.status is not GoalStatus.STOPPED or stop.outcome_of or stop.changed_by.side != side \
+                or len(self.versions) < 2 or self.versions[-2].status is GoalStatus.STOPPED:
+            return None
+        other_agreed = "regisseur" if side == "family" else "family"
+        if any(c.clock > stop.clock and c.author.side != side for c in self.comments) or any(
+                a.clock > stop.clock and a.agreement.side == other_agreed for a in self.agreements):
+            return None
+        return self.versions[-2]
 
     def review_answer(self, review: Comment) -> str:
         """How the family answered a review outcome: agreed, not agreed, waiting, or passed (the goal
@@ -176,6 +191,7 @@ def _goal_version(record: Record) -> GoalVersion:
         life_domain=body["life_domain"] if body.get("life_domain") in LIFE_DOMAINS else "home",
         gas=tuple(gas) if gas else None, changed_by=Proposer.from_body(body.get("by")),
         outcome_of=body.get("outcome_of") if isinstance(body.get("outcome_of"), str) else None,
+        undoes=body.get("undoes") if isinstance(body.get("undoes"), str) else None,
     )
 
 

@@ -110,6 +110,15 @@ class PlanWriter:
         transition(goal.current.status, target)
         self._goal_record(goal, status=target.value)
 
+    def undo_stop(self, goal: Goal, back_to) -> None:
+        """Take back a stop: the goal gets the status it had before, naming the stop it undoes (one
+        record per stop, so a resent form changes nothing)."""
+        self._add("goal", goal.child, {
+            "item": goal.id, "version": back_to.version, "status": back_to.status.value,
+            "life_domain": back_to.life_domain, "title": back_to.title, "strengths": back_to.strengths,
+            "gas": list(back_to.gas) if back_to.gas else None, "by": self.author, "undoes": goal.current.record_id,
+        }, record_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"onsplan:undo-stop:{goal.current.record_id}")))
+
     def accept_outcome(self, goal: Goal, review_id: str, steps, record_id: str | None = None) -> None:
         """Carry out a review outcome the family agrees with: the goal's status steps, each naming the
         review, in one transaction (the first record takes the form's id, so a resend is one change)."""

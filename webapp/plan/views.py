@@ -137,6 +137,7 @@ def _goal_page(child, me, goal_id, comment_form=None, status=200, error=None, co
                   comment_form=comment_form or CommentForm(formdata=None, client_id=_new_client_id()),
                   comments=comments, comments_shown=list(reversed(comments.items)),
                   outcome_client_id=_new_client_id(), confirm_stop=confirm_stop,
+                  undo_to=goal.stop_to_undo("family"),
                   comment_readers=_who_sees(child, InfoKind.YOUTH_COMMENTS if current_user.role == "youth"
                                             else InfoKind.PLAN),
                   error=error, status=status)
@@ -199,11 +200,35 @@ def change_status(child_id, goal_id):
     except (ValueError, TransitionRefused):
         return _goal_page(child, me, goal_id, status=422,
                           error=_("This status change is not possible for this goal now."))
+    return _status_changed(child, goal_id)
+
+
+def _status_changed(child, goal_id: str, message: str | None = None):
     refreshed = _goal_or_404(_goal_plan(child, goal_id), goal_id)
     return after_change(url_for("plan.goal", child_id=child.id, goal_id=goal_id), "plan/_goal_status.html",
-                        child=child, goal=refreshed, may_decide=True,
+                        message=message, child=child, goal=refreshed, may_decide=True,
                         steps=[s for s in FAMILY_STATUS_STEPS if can_transition(refreshed.current.status, s)],
-                        labels=labels, saved=True)
+                        undo_to=refreshed.stop_to_undo("family"), labels=labels, saved=message is None)
+
+
+@bp.post("/doel/<goal_id>/toch-doorgaan")
+@family_required
+def undo_stop(child_id, goal_id):
+    """Take back a stop the family made, while nobody outside the family reacted to it yet."""
+    child, me = load_child(child_id)
+    goal = _goal_or_404(_goal_plan(child, goal_id), goal_id)
+    if goal.current.undoes is not None and goal.current.status is not GoalStatus.STOPPED:
+        return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id), 303)  # sent twice: undone once
+    if not may_agree_now(me, child, goal.current.life_domain):
+        return _goal_page(child, me, goal_id, status=403, error=_("You cannot change the status of this goal."))
+    back_to = goal.stop_to_undo("family")
+    if back_to is None:
+        return _goal_page(child, me, goal_id, status=409, error=_(
+            "This stop can no longer be undone: someone outside the family has already responded to it."
+            " Make a new goal if you want to go on."))
+    _writer(me).undo_stop(goal, back_to)
+    return _status_changed(child, goal_id, _("The goal goes on. Its status is %(status)s again.",
+                                             status=labels.GOAL_STATUS_LABELS[back_to.status]))
 
 
 @bp.post("/doel/<goal_id>/uitkomst")
