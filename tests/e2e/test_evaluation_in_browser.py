@@ -29,9 +29,14 @@ REGULAR_QUESTIONS = ("Sam slaapt door de week", "Zijn de problemen kleiner gewor
                      "luisteren naar mij", "duidelijke informatie", "passen goed bij elkaar", "Weet je wie de regisseur")
 
 
-def _choose(page, labels):
-    """Choose one answer per question of REGULAR_QUESTIONS, by the answer's label."""
-    for question, label in zip(REGULAR_QUESTIONS, labels, strict=True):
+# The same questions in the version written to a youth.
+YOUTH_QUESTIONS = ("Sam slaapt door de week", "Gaat het beter met je", "meer zelf kunt", "luisteren naar mij",
+                   "Ik snap wat er in mijn plan staat", "passen goed bij mij", "Weet je wie de regisseur van je plan")
+
+
+def _choose(page, labels, questions=REGULAR_QUESTIONS):
+    """Choose one answer per question of `questions`, by the answer's label."""
+    for question, label in zip(questions, labels, strict=True):
         _group(page, question).get_by_label(label, exact=True).check()
 
 
@@ -75,12 +80,12 @@ def test_youth_answers_without_javascript_keeps_the_answers_private_and_can_show
     _open_evaluation_from_home(youth, "Sam")
     youth.get_by_role("link", name="Begin met invullen").click()
     expect(youth.get_by_text("Dit zijn jouw eigen antwoorden.")).to_be_visible()
-    youth.get_by_label("Wat moet er anders? (niet verplicht)").fill(YOUTH_SECRET)
+    youth.get_by_label("Wat moet er volgens jou anders? (niet verplicht)").fill(YOUTH_SECRET)
     youth.get_by_role("button", name="Bewaren als concept").click()
     expect(youth.get_by_text("Je antwoorden zijn bewaard als concept.")).to_be_visible()
     _group(youth, "Sam gaat elke schooldag").get_by_label(re.compile("^\\+1: meer dan verwacht")).check()
-    _choose(youth, ["Helemaal bereikt", "Ja, veel kleiner", "Voor een deel", "Helemaal waar", "Meestal waar",
-                    "Deels waar", "Ja"])
+    _choose(youth, ["Helemaal bereikt", "Ja, veel beter", "Voor een deel", "Helemaal waar", "Meestal waar",
+                    "Deels waar", "Ja"], YOUTH_QUESTIONS)
     expect(youth.get_by_label("Mijn verstuurde antwoorden aan mijn ouders laten zien")).not_to_be_checked()
     youth.get_by_role("button", name="Mijn antwoorden versturen").click()
     expect(youth.get_by_text("In je gezin: alleen jij. Je ouders zien je antwoorden niet.")).to_be_visible()

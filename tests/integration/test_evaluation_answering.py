@@ -53,6 +53,20 @@ def test_a_parent_saves_a_draft_and_sends_it_later(demo, parent):
     assert mine.current.questionnaire == "regular" and mine.current.questionnaire_version == 1
 
 
+def test_a_youth_answers_the_version_written_to_them_and_a_parent_the_parents_version(demo, youth, parent):
+    moment = demo.open_moment("Sam")
+    sams = youth.get(demo.url("Sam", moment.id, "jongere")).get_data(as_text=True)
+    fatimas = parent.get(demo.url("Sam", moment.id, "ouder")).get_data(as_text=True)
+    assert "Hoe ver ben je nu met dit doel?" in sams and "Gaat het beter met je sinds de hulp begon?" in sams
+    assert "jullie het als gezin" not in sams and "De mensen die ons helpen" not in sams
+    assert "Heb je het gevoel dat jullie het als gezin weer zelf kunnen?" in fatimas
+    assert hidden_fields(sams)["questionnaire"] == "youth" and hidden_fields(fatimas)["questionnaire"] == "regular"
+    # The same questions and values: the youth sends the same kind of answer as a parent.
+    assert answer(youth, demo.url("Sam", moment.id, "jongere"), "submit", **demo.complete_answers()).status_code == 303
+    sent = next(r for r in demo.responses("Sam") if r.moment == moment.id and r.respondent == "youth")
+    assert (sent.current.questionnaire, sent.current.status) == ("youth", "submitted")
+
+
 def test_sending_locks_the_answers(demo, parent):
     url = demo.url("Sam", demo.open_moment("Sam").id, "ouder")
     form = parent.get(url).get_data(as_text=True)
@@ -202,10 +216,12 @@ def test_a_moment_that_is_not_open_yet_or_closed_takes_no_answers(demo, parent):
 def test_a_closing_moment_asks_the_closing_evaluation(demo, parent, youth):
     closing = demo.add_moment("Sam", 3, closing=True)
     assert "Dit is de eindevaluatie." in parent.get(demo.url("Sam", closing)).get_data(as_text=True)
-    for client, slug in ((parent, "ouder"), (youth, "jongere")):
-        page = client.get(demo.url("Sam", closing, slug)).get_data(as_text=True)
-        assert "Eindevaluatie" in page and "Wat is het resultaat voor dit doel?" in page
-        assert "Denk je dat het resultaat blijft?" in page
+    page = parent.get(demo.url("Sam", closing, "ouder")).get_data(as_text=True)
+    assert "Eindevaluatie" in page and "Wat is het resultaat voor dit doel?" in page
+    assert "Denk je dat het resultaat blijft?" in page
+    page = youth.get(demo.url("Sam", closing, "jongere")).get_data(as_text=True)
+    assert "Jouw eindevaluatie" in page and "Hoe ver ben je gekomen met dit doel?" in page
+    assert "Denk je dat het goed blijft gaan?" in page
 
 
 def test_evaluation_answers_are_stored_encrypted_as_evaluations(demo, parent, family_app):

@@ -41,7 +41,8 @@ def test_who_answers_in_which_role(role, is_the_child, age, respondents):
 def test_the_questionnaire_follows_the_respondent_and_the_kind_of_moment():
     assert rules.questionnaire_for(rules.CHILD, closing=True) == rules.PICTURE
     assert rules.questionnaire_for(rules.PARENT, closing=False) == rules.REGULAR
-    assert rules.questionnaire_for(rules.YOUTH, closing=True) == rules.CLOSING
+    assert rules.questionnaire_for(rules.YOUTH, closing=True) == rules.YOUTH_CLOSING
+    assert rules.questionnaire_for(rules.YOUTH, closing=False) == rules.YOUTH_REGULAR
 
 
 def test_each_parent_answers_separately_but_the_picture_version_is_one_per_child():

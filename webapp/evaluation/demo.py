@@ -35,11 +35,11 @@ def seed_demo_evaluations(store: RecordStore, family_id: str, *,
                           fatima, sam, moment_ids: list[str], school: str, sleep: str) -> None:
     """Submitted answers of Fatima (parent) and Sam (youth, shared) at the given earlier moments."""
     plan = load_child_plan(store, family_id, sam.id)
-    questionnaire = REGISTRY.current(rules.REGULAR)
     for index, moment_id in enumerate(moment_ids):
         moment = next(m for m in plan.moments if m.id == moment_id)
         goals = goals_in_scope(plan, moment)
         for person, respondent in ((fatima, rules.PARENT), (sam, rules.YOUTH)):
+            questionnaire = REGISTRY.current(rules.questionnaire_for(respondent, moment.closing))
             school_level, sleep_step, rest = _ANSWERS[person.name.split()[0]][index]
             raw = {goal_key("progress", school): str(school_level), goal_key("progress", sleep): str(sleep_step), **rest}
             checked = check_answers(ask(questionnaire, goals), raw, complete=True)

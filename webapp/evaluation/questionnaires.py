@@ -290,4 +290,64 @@ CLOSING_V1 = Questionnaire(
     ),
 )
 
-REGISTRY = Registry((REGULAR_V1, PICTURE_V1, CLOSING_V1))
+# -- the youth's own versions (12 and older): the same questions and answer values, so the answers
+# of a youth and a parent can be put side by side, but written to the youth and about their own plan.
+
+YOUTH_PROBLEMS_SMALLER = Question(
+    "problems_smaller", CHOICE, _l("Are things going better for you since the help started?"),
+    options=(Option("much_smaller", _l("Yes, much better")), Option("bit_smaller", _l("Yes, a bit better")),
+             Option("same", _l("No, the same as before")), Option("bigger", _l("No, worse"))))
+YOUTH_OWN_STRENGTH = Question(
+    "own_strength", SCALE, _l("Do you feel you can handle more things yourself now?"),
+    options=HOW_MUCH, hint=_l("Think of solving problems yourself, or with people around you."))
+YOUTH_HEARD = Question("heard", SCALE, _l("The people who help me listen to me and take me seriously."),
+                       options=AGREE)
+YOUTH_INFORMATION = Question("information", SCALE, _l("I understand what is in my plan and why."),
+                             options=AGREE)
+YOUTH_FIT = Question("fit", SCALE, _l("The help at school and the help at home fit together well for me."),
+                     options=AGREE)
+
+YOUTH_V1 = Questionnaire(
+    id="youth", version=1, title=_l("Your evaluation"),
+    intro=_l("There are no wrong answers. Say what you really think. It takes about five minutes."),
+    questions=(
+        Question("progress", GAS, _l("How far are you with this goal now?"), per_goal=True, fallback=REACHED,
+                 hint=_l("Choose what fits best today.")),
+        YOUTH_PROBLEMS_SMALLER,
+        YOUTH_OWN_STRENGTH,
+        YOUTH_HEARD,
+        YOUTH_INFORMATION,
+        YOUTH_FIT,
+        Question("knows_regisseur", YES_NO,
+                 _l("Do you know who the regisseur of your plan is? That is the person who keeps track of all the help."),
+                 options=YES_NO_OPTIONS),
+        Question("went_well", TEXT, _l("What went well for you?"), required=False),
+        Question("change", TEXT, _l("What should change, in your view?"), required=False),
+    ),
+)
+
+YOUTH_CLOSING_V1 = Questionnaire(
+    id="youth_closing", version=1, title=_l("Your closing evaluation"),
+    intro=_l("Your help is coming to an end. Look back: how did it go, and what did it bring you?"),
+    questions=(
+        Question("result", GAS, _l("Where did you get with this goal?"), per_goal=True, fallback=REACHED),
+        YOUTH_PROBLEMS_SMALLER,
+        YOUTH_OWN_STRENGTH,
+        Question("together", SCALE, _l("I had a say in my plan."), options=AGREE),
+        YOUTH_HEARD,
+        YOUTH_INFORMATION,
+        YOUTH_FIT,
+        Question("knew_regisseur", YES_NO, _l("Did you know who your regisseur was during the help?"),
+                 options=YES_NO_OPTIONS),
+        Question("satisfied", SCALE, _l("All in all, how happy are you with the help?"), options=SATISFIED),
+        Question("lasting", CHOICE, _l("Do you think it will keep going well?"),
+                 options=(Option("yes", _l("Yes")), Option("partly", _l("Partly")), Option("no", _l("No")),
+                          Option("unknown", _l("I don't know")))),
+        Question("went_well", TEXT, _l("What went well for you?"), required=False),
+        Question("better", TEXT, _l("What could have gone better?"), required=False),
+        Question("check_later", YES_NO, _l("Would you like someone to ask you in a few months how you are doing?"),
+                 options=YES_NO_OPTIONS),
+    ),
+)
+
+REGISTRY = Registry((REGULAR_V1, PICTURE_V1, CLOSING_V1, YOUTH_V1, YOUTH_CLOSING_V1))

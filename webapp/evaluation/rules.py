@@ -21,6 +21,7 @@ RESPONDENTS = (PARENT, YOUTH, CHILD)
 DRAFT, SUBMITTED = "draft", "submitted"
 
 REGULAR, PICTURE, CLOSING = "regular", "picture", "closing"
+YOUTH_REGULAR, YOUTH_CLOSING = "youth", "youth_closing"  # the same questions, written to the youth
 
 
 def open_from(on: date) -> date:
@@ -48,9 +49,12 @@ def respondents_for(account_role: str, is_the_child: bool, child_age: int | None
 
 
 def questionnaire_for(respondent: str, closing: bool) -> str:
-    """The questionnaire a respondent answers: pictures with a young child, else regular or closing."""
+    """The questionnaire a respondent answers: pictures with a young child, the youth's own version
+    for a youth, else regular or closing."""
     if respondent == CHILD:
         return PICTURE
+    if respondent == YOUTH:
+        return YOUTH_CLOSING if closing else YOUTH_REGULAR
     return CLOSING if closing else REGULAR
 
 
