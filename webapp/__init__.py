@@ -116,6 +116,17 @@ def _template_globals(app: Flask) -> None:
 
     app.jinja_env.filters["format_day"] = lambda day: day_text(day, str(get_locale())) if day else ""
 
+    def plan_of(child) -> str:
+        """A child's plan as the reader calls it: "Jouw plan" for the youth themself."""
+        from flask_babel import gettext
+        from flask_login import current_user
+
+        if getattr(current_user, "person_id", None) == child.id:
+            return gettext("Your plan")
+        return gettext("Plan of %(name)s", name=child.name)
+
+    app.jinja_env.globals["plan_of"] = plan_of
+
     from webapp.errors import request_id
 
     @app.context_processor

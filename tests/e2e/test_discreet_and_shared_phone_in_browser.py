@@ -35,7 +35,7 @@ def test_discreet_mode_changes_the_app_name_icon_and_title(context, family_serve
     assert all("/static/icons/neutral-" in icon["src"] for icon in manifest["icons"])
     assert "neutral-192.png" in page.locator("link[rel=icon]").get_attribute("href")
     page.goto(family_server.url + "/home")
-    page.get_by_role("link", name="Mijn plan").or_(page.get_by_role("link", name="Plan van Noor")).first.click()
+    page.get_by_role("link", name="Mijn plan").or_(page.get_by_role("link", name="Je plan bekijken")).first.click()
     page.wait_for_url("**/kind/**")
     assert page.title() == "Notities"  # no names, goals or organisations in the title
     # Signed out, the phone stays discreet (the app on the home screen keeps its neutral name).

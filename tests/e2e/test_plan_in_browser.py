@@ -8,9 +8,10 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import assert_accessible, sign_in
 
 
-def _open_plan(page, name):
-    page.get_by_role("link", name=f"Plan van {name}").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Plan van {name}")
+def _open_plan(page, name, own=False):
+    """Open a child's plan from Start; a youth's own plan is "Jouw plan"."""
+    page.get_by_role("link", name="Je plan bekijken" if own else f"Plan van {name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jouw plan" if own else f"Plan van {name}")
 
 
 def test_parent_agrees_to_a_proposed_goal(page, family_server):
@@ -69,7 +70,7 @@ def test_parent_prints_the_plan(page, family_server):
 def test_youth_of_14_proposes_a_goal_and_cannot_open_a_siblings_plan(page, family_server):
     sign_in(page, family_server, "sam")
     expect(page.get_by_role("link", name="Plan van Noor")).to_have_count(0)
-    _open_plan(page, "Sam")
+    _open_plan(page, "Sam", own=True)
     sibling = page.url.replace(page.url.rsplit("/", 1)[1], "")  # /kind/ + another child's id below
     page.get_by_role("link", name="Doel voorstellen").click()
     page.get_by_role("button", name="Doel voorstellen").click()
@@ -98,7 +99,7 @@ def test_plan_pages_have_no_accessibility_violations_in_english(page, family_ser
     page.get_by_role("link", name="Plan of Sam").click()
     assert_accessible(page)
     page.get_by_role("link", name="Propose a goal").click()
-    page.get_by_label("Describe five levels (Goal Attainment Scale)").check()
+    page.get_by_label("Describe five levels").check()
     page.get_by_role("button", name="Propose goal").click()
     expect(page.get_by_text("Describe this level, or switch the five levels off.").first).to_be_visible()
     assert_accessible(page)
@@ -109,7 +110,7 @@ def test_adding_an_afspraak_works_without_javascript(browser, family_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_in(page, family_server, "noor")
-    _open_plan(page, "Noor")
+    _open_plan(page, "Noor", own=True)
     page.get_by_text("Een afspraak toevoegen").click()
     page.get_by_label("Wat wordt er gedaan?").fill("Cv bijwerken")
     page.get_by_label("Wie doet het?").select_option(label="Noor")

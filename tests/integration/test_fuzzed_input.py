@@ -56,6 +56,7 @@ FAMILY_ROUTES = [("GET", "/"), ("GET", "/home"), ("GET", "/gezin"), ("POST", "/g
                  ("POST", "/kind/<child_id>/doel/<goal_id>/akkoord"), ("POST", "/kind/<child_id>/doel/<goal_id>/status"),
                  ("GET", "/kind/<child_id>/doel/<goal_id>/wijzigen"), ("POST", "/kind/<child_id>/doel/<goal_id>/wijzigen"),
                  ("POST", "/kind/<child_id>/doel/<goal_id>/reactie"), ("POST", "/kind/<child_id>/doel/<goal_id>/uitkomst"),
+                 ("POST", "/kind/<child_id>/doel/<goal_id>/toch-doorgaan"),
                  ("POST", "/kind/<child_id>/afspraken"), ("POST", "/kind/<child_id>/afspraak/<afspraak_id>/status"),
                  ("GET", "/kind/<child_id>/afdrukken"), ("GET", "/toestemming"), ("GET", "/toestemming/<child_id>"),
                  ("POST", "/toestemming/<child_id>/<organisation_id>/<kind_slug>"),

@@ -41,7 +41,7 @@ def test_an_organisation_the_family_shares_nothing_with_sees_no_child_and_gets_4
 
 def test_a_childs_page_shows_the_shared_goals_and_says_what_is_not_shared(coordinator):
     page = coordinator.get("/werkplek").get_data(as_text=True)
-    sam = next(link for link in _child_links(page) if ">Sam</a>" in page.split(link)[1][:40])
+    sam = next(link for link in _child_links(page) if ">Sam</a>" in page.split(link)[1][:120])
     child = coordinator.get(sam).get_data(as_text=True)
     title = re.search(r"<title>(.*?)</title>", child, re.S).group(1)
     assert title.startswith("Plan van Sam") and "<" not in title and "&lt;" not in title
@@ -648,3 +648,42 @@ def test_the_hub_shows_the_basis_the_family_space_gives_and_follows_it_when_it_c
     page = client.get(link).get_data(as_text=True)
     assert _shared_line(page, "Antwoorden bij evaluaties") == "gedeeld (met toestemming)"
     assert roles.sync().wraps_added == 0  # told once
+
+
+def test_the_childs_page_and_the_moment_page_have_each_id_once_and_say_how_to_type_a_date(roles):
+    from webapp.plan.queries import PlanWriter
+    from webapp.plan.rules import GoalStatus
+
+    sam = roles.child("Sam")
+    sleep = next(g for g in load_child_plan_from(roles, sam.id).goals if g.current.title.startswith("Sam slaapt"))
+    with roles.family.app_context():
+        PlanWriter(get_store(), roles.family_id, {"side": "family", "id": "fatima", "name": "Fatima de Vries"}
+                   ).change_status(sleep, GoalStatus.STOPPED)
+    roles.sync()
+    client, link, page, sam = _karin_on(roles, "Sam")
+    moment = re.search(r'href="(/werkplek/kind/[^"]+/moment/[^"]+)"', page)
+    pages = [page] + ([client.get(moment.group(1)).get_data(as_text=True)] if moment else [])
+    for html in pages:
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert page.count("Dag, maand, jaar, bijvoorbeeld 31-03-2026.") >= 4  # moment, afspraak, legal ground
+    # Goals for a moment are checkboxes, and only goals that are still going on are offered.
+    plan = load_child_plan_from(roles, sam.id)
+    going_on = [g for g in plan.goals if g.current.status.value not in ("reached", "stopped", "adjusted")]
+    finished = [g for g in plan.goals if g not in going_on]
+    boxes = re.findall(r'<input type="checkbox" name="moment-goals" value="([^"]+)"', page)
+    assert boxes == [g.id for g in going_on]
+    assert finished and not set(boxes) & {g.id for g in finished}
+
+
+def load_child_plan_from(roles, child_id):
+    with roles.family.app_context():
+        return load_child_plan(get_store(), roles.family_id, child_id)
+
+
+def test_two_children_with_the_same_first_name_are_told_apart_in_the_links(roles):
+    client, _link, _page, sam = _karin_on(roles, "Sam")
+    caseload = client.get("/werkplek").get_data(as_text=True)
+    label = re.search(r'aria-label="(Sam,[^"]+)">Sam</a>', caseload).group(1)
+    assert label == f"Sam, Geboren in {sam.birth_date.year}, VO"
+    assert '<input class="textbox" type="search" id="zoek"' in caseload

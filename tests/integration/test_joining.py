@@ -151,7 +151,7 @@ def test_a_youth_of_13_joins_and_sees_only_their_own_plan(family_app, parent):
     mees = family_app.test_client()
     assert _join(mees, code, login="mees", password="mees zijn zin!", password_again="mees zijn zin!").status_code == 303
     home = mees.get("/home").get_data(as_text=True)
-    assert "Hallo Mees" in home and "Plan van Mees" in home
+    assert "Hallo Mees" in home and "Je plan bekijken" in home
     assert "Plan van Sam" not in home and "Plan van Lotte" not in home
     assert mees.get("/gezin").status_code == 200
     assert "Uitnodigingscode maken" not in mees.get("/gezin").get_data(as_text=True)

@@ -19,7 +19,7 @@ def test_a_youth_sees_only_their_own_plan_on_every_page(family_app, youth, older
     assert youth.get(f"/toestemming/{noor.id}").status_code == 403
     assert youth.get(f"/kind/{noor.id}/evaluatie").status_code == 403
     home = youth.get("/home").get_data(as_text=True)
-    assert "Plan van Sam" in home and "Plan van Noor" not in home and "Plan van Lotte" not in home
+    assert "Je plan bekijken" in home and "Plan van Noor" not in home and "Plan van Lotte" not in home
 
 
 def test_a_parent_without_gezag_reads_the_plans_but_decides_nothing(family_app, parent_without_gezag):

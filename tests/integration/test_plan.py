@@ -82,7 +82,7 @@ def test_youth_cannot_open_a_siblings_plan_and_unknown_children_are_not_found(fa
     assert youth.get(f"/kind/{people['Noor']}/afdrukken").status_code == 403
     assert youth.get(f"/kind/{uuid.uuid4()}").status_code == 404
     home = youth.get("/home").get_data(as_text=True)
-    assert "Plan van Sam" in home and "Plan van Noor" not in home and "Plan van Lotte" not in home
+    assert "Je plan bekijken" in home and "Plan van Noor" not in home and "Plan van Lotte" not in home
 
 
 def test_youth_proposes_a_goal_and_comments_in_her_own_voice(family_app):

@@ -38,7 +38,7 @@ class GoalForm(FlaskForm):
     strengths = TextAreaField(_l("Strengths to build on"), filters=[_strip],
                               description=_l("What already goes well? Who can help?"),
                               validators=[Length(max=1000, message=_l("Use at most %(n)s characters.", n=1000))])
-    use_gas = BooleanField(_l("Describe five levels (Goal Attainment Scale)"))
+    use_gas = BooleanField(_l("Describe five levels"))
     gas_levels = {level: f"gas_{'m' if level < 0 else 'p'}{abs(level)}" for level in GAS_LEVELS}
 
     def validate(self, extra_validators=None):

@@ -10,6 +10,7 @@ from webapp.consent.store import LEGAL_GROUNDS
 from webapp.dates import DayField
 from webapp.plan.forms import AfspraakForm
 
+DATE_HINT = _l("Day, month, year, for example 31-03-2026.")
 KIND_CHOICES = [("plan", _l("Plan and goals")), ("evaluations", _l("Evaluation answers")),
                 ("youth_comments", _l("Comments of the youth"))]
 GROUND_CHOICES = [("jeugdbescherming", _l("a child protection measure (jeugdbescherming)")),
@@ -30,8 +31,9 @@ class LegalBasisForm(FlaskForm):
                          description=_l("For example the number and date of the decision."),
                          validators=[DataRequired(_l("Say where the legal ground comes from.")),
                                      Length(max=300, message=_l("Use at most %(n)s characters.", n=300))])
-    starts_on = DayField(_l("From"), validators=[DataRequired(_l("Fill in a date like 31-03-2026."))])
-    ends_on = DayField(_l("Until (optional)"), validators=[Optional()])
+    starts_on = DayField(_l("From"), validators=[DataRequired(_l("Fill in a date like 31-03-2026."))],
+                         description=DATE_HINT)
+    ends_on = DayField(_l("Until (optional)"), validators=[Optional()], description=DATE_HINT)
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
@@ -46,7 +48,8 @@ class EmergencyForm(FlaskForm):
                            validators=[DataRequired(_l("Write the reason first.")),
                                        Length(min=20, max=1000, message=_l("Write between %(min)s and %(max)s characters.",
                                                                            min=20, max=1000))])
-    ends_on = DayField(_l("Until (optional; without a date only for today)"), validators=[Optional()])
+    ends_on = DayField(_l("Until (optional; without a date only for today)"), validators=[Optional()],
+                       description=DATE_HINT)
 
 
 class ReviewNoteForm(FlaskForm):
@@ -65,12 +68,16 @@ class HubAfspraakForm(AfspraakForm):
 
     who = None
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.due.description = DATE_HINT
+
 
 class MomentForm(FlaskForm):
     """The next evaluation moment: when, what it is called, which goals it looks at."""
 
     client_id = HiddenField()
-    on = DayField(_l("Date"), validators=[DataRequired(_l("Fill in a date like 31-03-2026."))])
+    on = DayField(_l("Date"), validators=[DataRequired(_l("Fill in a date like 31-03-2026."))], description=DATE_HINT)
     title = StringField(_l("Name of the moment"), filters=[_strip],
                         validators=[DataRequired(_l("Give the moment a name, for example 'Evaluation of the plan'.")),
                                     Length(max=120, message=_l("Use at most %(n)s characters.", n=120))])

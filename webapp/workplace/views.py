@@ -24,6 +24,8 @@ from webapp.paging import requested_page
 from webapp.plan import labels
 from webapp.plan.forms import GoalForm
 from webapp.plan.rules import GoalStatus
+
+FINISHED = frozenset({GoalStatus.REACHED, GoalStatus.STOPPED, GoalStatus.ADJUSTED})
 from webapp.records import clock, node_key
 from webapp.render import render
 from webapp.evaluation import texts as evaluation_texts
@@ -139,7 +141,9 @@ def _goal_choices(forms: dict, shared) -> None:
     if "afspraak_form" in forms:
         forms["afspraak_form"].goal.choices = [("", _("No goal in particular"))] + goals
     if "moment_form" in forms:
-        forms["moment_form"].goals.choices = goals
+        # A moment looks at goals that are still going on: not at goals reached, stopped or replaced.
+        forms["moment_form"].goals.choices = [(g.id, g.current.title) for g in shared.plan.goals
+                                              if g.current.status not in FINISHED] if shared.plan else []
 
 
 def _child_page(card, reader: Reader, status: int = 200, **given):
