@@ -309,3 +309,12 @@ def test_sharing_says_in_one_sentence_who_can_now_see_what(family_app, parent):
     assert decide(parent, lotte.id, "jgz", "evaluaties", "yes").status_code == 303
     page = text_of(parent.get(f"/toestemming/{lotte.id}"))
     assert 'role="status"' in page and "JGZ Regio Midden kan dit nu zien: Antwoorden bij evaluaties." in page
+
+
+def test_the_history_shows_the_newest_decision_first(family_app, parent):
+    import re as _re
+
+    sam = person(family_app, "Sam")
+    page = parent.get(f"/toestemming/{sam.id}/geschiedenis").get_data(as_text=True)
+    days = _re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)">', page)
+    assert len(days) >= 4 and days == sorted(days, reverse=True)

@@ -381,3 +381,27 @@ def test_adding_an_afspraak_without_javascript_says_it_was_added(family_app, par
                                                           "who": who, "client_id": str(uuid.uuid4())})
     assert response.status_code == 303
     assert "De afspraak is toegevoegd: Zwemtas inpakken" in parent.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_moments_goals_are_a_list_without_doubled_punctuation(family_app, parent):
+    _, people = _ids(family_app)
+    page = parent.get(f"/kind/{people['Sam']}").get_data(as_text=True)
+    assert ".;" not in page and ".," not in page
+    assert "<li>Sam slaapt door de week vóór 23.00 uur.</li>" in page
+
+
+def test_english_pages_have_no_dutch_afspraak_and_one_date_style(family_app, parent):
+    _, people = _ids(family_app)
+    token = csrf_token(parent.get("/home").get_data(as_text=True))
+    assert parent.post("/taal", data={"csrf_token": token, "language": "en"}).status_code == 303
+    sam = people["Sam"]
+    for path in ("/home", f"/kind/{sam}", f"/toestemming/{sam}", f"/toestemming/{sam}/geschiedenis",
+                 "/wie-keek-mee", f"/kind/{sam}/evaluatie", f"/kind/{sam}/afdrukken"):
+        page = parent.get(path).get_data(as_text=True)
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+        text = text.replace("Afspraak maken met de huisarts over slapen.", "")  # the family's own words
+        assert "afspra" not in text.lower(), path
+        assert not re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November"
+                             r"|December) \d{1,2}, \d{4}", text), path  # "3 December 2026", never "December 3, 2026"
+        assert re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October"
+                         r"|November|December) \d{4}", text) or path == "/wie-keek-mee", path

@@ -30,7 +30,7 @@ def kind_label(kind: InfoKind, child_name: str) -> str:
 def kind_description(kind: InfoKind, organisation: str, child_name: str) -> str:
     """What the organisation will see when this kind is shared."""
     if kind is InfoKind.PLAN:
-        return _("%(organisation)s sees the goals and afspraken in the plan of %(name)s, "
+        return _("%(organisation)s sees the goals and actions in the plan of %(name)s, "
                  "and when the evaluation moments are.", organisation=organisation, name=child_name)
     if kind is InfoKind.EVALUATIONS:
         return _("%(organisation)s sees the answers your family gives in evaluations: "
@@ -85,7 +85,8 @@ def names_text(names: list[str]) -> str:
 
 
 def long_date(day: date) -> str:
-    return format_date(day, "long")
+    """A day as every page writes it: "3 december 2026" / "3 December 2026" (one style per language)."""
+    return format_date(day, "d MMMM y")
 
 
 def local_day(moment: datetime) -> date:

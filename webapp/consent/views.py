@@ -216,8 +216,10 @@ def history(child_id: str):
     facts = load_consent_facts(store, current_user.family_id)
     involved = involved_for_child(store, current_user.family_id, child.id)
     viewer = _viewer(members, child)
-    decisions = [d for d in reversed(facts.decisions)
-                 if d.child_id == child.id and decision_visible(d, viewer, child, involved)]
+    # Newest first by the day decided (the page shows that day); on one day the one stored last first.
+    decisions = sorted((d for d in reversed(facts.decisions)
+                        if d.child_id == child.id and decision_visible(d, viewer, child, involved)),
+                       key=lambda d: d.decision.decided_on, reverse=True)
     legal_bases = [b for b in facts.legal_bases if b.basis.child_id == child.id]
     return render("consent/history.html", child=child, decisions=page_of(decisions, requested_page()),
                   legal_bases=legal_bases,

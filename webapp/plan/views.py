@@ -329,7 +329,7 @@ def add_afspraak(child_id):
                             child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
                             finished_not_shown=plan.finished_afspraken_not_read,
                             afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today(), saved=True,
-                            message=_("The afspraak is added: %(what)s", what=form.what.data))
+                            message=_("The action is added: %(what)s", what=form.what.data))
     afspraken = afspraken_in_order(plan.afspraken, current_user.person_id, today())
     return render("plan/overview.html", "plan/_afspraken.html", status=422, child=child, plan=plan, me=me,
                   finished_not_shown=plan.finished_afspraken_not_read,
@@ -355,7 +355,7 @@ def afspraak_status(child_id, afspraak_id):
                         child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),
                         finished_not_shown=plan.finished_afspraken_not_read,
                         afspraak_form=_afspraak_form(child, plan, me), labels=labels, today=today(), saved=True,
-                        message=_("The afspraak is marked as done.") if status == "done" else _("Saved."))
+                        message=_("The action is marked as done.") if status == "done" else _("Saved."))
 
 
 @bp.get("/afdrukken")

@@ -215,7 +215,7 @@ def afspraak(family_id: str, child_id: str):
         "due": form.due.data.isoformat() if form.due.data else None,
         "who": {"kind": "organisation", "id": reader.organisation_id,
                 "label": f"{current_user.organisation_name} ({reader.role})"}})
-    flash(_("The afspraak is sent to the family."), "success")
+    flash(_("The action is sent to the family."), "success")
     return _back(card, "afspraak")
 
 
