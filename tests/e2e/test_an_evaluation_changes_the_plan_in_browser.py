@@ -1,6 +1,7 @@
 """Journey 2, in Chromium with both roles as real servers from a fresh start: the regisseur plans an
 evaluation moment, a parent and the youth answer, the regisseur reviews a goal as reached, the
-family agrees, and the goal is reached on both sides.
+parent and the youth agree (both decide about a health goal at 14), and the goal is reached on
+both sides.
 
 Journey 3: Sam's pages tell him exactly who reads his answers, in each state of his consent."""
 from __future__ import annotations
@@ -126,8 +127,17 @@ def test_the_regisseur_reviews_a_goal_as_reached_the_family_agrees_and_it_is_rea
     expect(outcome).to_contain_text("Karin Bos (Wijkteam Oost) stelt na de evaluatie voor: dit doel is bereikt.")
     assert_accessible(parent)
     outcome.get_by_role("button", name="Ja, ik ben het eens").click()
+    # Sam (14) decides about a health goal too: the goal changes with his yes.
+    expect(parent.get_by_text("We wachten nog op: de jongere.")).to_be_visible()
+    expect(parent.locator("#goal-status")).to_contain_text("Bezig")
+    youth.goto(parent.url.split("#")[0])
+    expect(youth.locator("#uitkomst")).to_contain_text("Fatima de Vries was akkoord op")
+    youth.locator("#uitkomst").get_by_role("button", name="Ja, ik ben het eens").click()
+    expect(youth.locator("#goal-status")).to_contain_text("Bereikt")
+    expect(youth.locator("#uitkomst")).to_have_count(0)
+    assert_accessible(youth)
+    parent.reload()
     expect(parent.locator("#goal-status")).to_contain_text("Bereikt")
-    expect(parent.locator("#uitkomst")).to_have_count(0)
 
     sync()
     regisseur.goto(hub.url + "/werkplek")

@@ -344,12 +344,26 @@ def test_an_evaluation_moment_on_the_hub_shows_shared_answers_and_the_review_rea
     waiting = client.get(moment_link).get_data(as_text=True)
     assert "Wacht op het gezin" in waiting
 
-    # Fatima agrees (twice, as a double tap on a slow connection does): one change, and the goal is reached.
+    # Fatima agrees (twice, as a double tap on a slow connection does): one yes. Sam (14) decides
+    # about a health goal too, so the goal changes with his yes, like any change of this goal.
     review_id = re.search(r'name="review" value="([^"]+)"', goal_page).group(1)
     client_id = re.search(r'name="client_id" value="([^"]+)"', goal_page[goal_page.index('id="uitkomst"'):]).group(1)
     answer = {"csrf_token": csrf_token(goal_page), "review": review_id, "client_id": client_id, "answer": "yes"}
     for _ in range(2):
         assert family.post(f"/kind/{sam.id}/doel/{goal_id}/uitkomst", data=answer).status_code == 303
+    with roles.family.app_context():
+        goal = load_child_plan(get_store(), roles.family_id, sam.id).goal(goal_id)
+    assert goal.current.status.value == "active" and len(goal.agreed_to_outcome(goal.open_review)) == 1
+    page = family.get(f"/kind/{sam.id}/doel/{goal_id}").get_data(as_text=True)
+    assert "We wachten nog op: de jongere." in page and "Je bent akkoord." in page
+    youth = roles.family.test_client()
+    Actions(youth).login("sam")
+    sams_page = youth.get(f"/kind/{sam.id}/doel/{goal_id}").get_data(as_text=True)
+    assert "Fatima de Vries was akkoord op" in sams_page
+    box = sams_page[sams_page.index('id="uitkomst"'):]
+    assert youth.post(f"/kind/{sam.id}/doel/{goal_id}/uitkomst", data={
+        "csrf_token": csrf_token(sams_page), "review": review_id, "answer": "yes",
+        "client_id": re.search(r'name="client_id" value="([^"]+)"', box).group(1)}).status_code == 303
     with roles.family.app_context():
         goal = load_child_plan(get_store(), roles.family_id, sam.id).goal(goal_id)
     assert goal.current.status.value == "reached"

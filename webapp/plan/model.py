@@ -55,6 +55,7 @@ class AgreementRecord:
     clock: str
     name: str
     agreement: Agreement
+    outcome_of: str | None = None  # a yes to a review outcome, not to a goal version
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Goal:
     child: str
     versions: list[GoalVersion] = field(default_factory=list)
     agreements: list[AgreementRecord] = field(default_factory=list)
+    outcome_agreements: list[AgreementRecord] = field(default_factory=list)  # yeses to review outcomes
     comments: list[Comment] = field(default_factory=list)
 
     @property
@@ -115,6 +117,10 @@ class Goal:
                 a.clock > stop.clock and a.agreement.side == other_agreed for a in self.agreements):
             return None
         return self.versions[-2]
+
+    def agreed_to_outcome(self, review: Comment) -> list[AgreementRecord]:
+        """Who in the family said yes to this review outcome so far."""
+        return [a for a in self.outcome_agreements if a.outcome_of == review.record_id]
 
     def review_answer(self, review: Comment) -> str:
         """How the family answered a review outcome: agreed, not agreed, waiting, or passed (the goal
@@ -214,6 +220,7 @@ def _agreement(record: Record) -> AgreementRecord:
         record_id=record.id, clock=record.clock, name=body.get("name", ""),
         agreement=Agreement(person_id=body.get("person_id", ""), side=body["side"], role=role,
                             agreed_on=date.fromisoformat(body["agreed_on"]), version=int(body["version"])),
+        outcome_of=body.get("outcome_of") if isinstance(body.get("outcome_of"), str) else None,
     )
 
 
@@ -231,7 +238,9 @@ def fold_child_plan(child_id: str, records: Iterable[Record]) -> ChildPlan:
     general: list[Comment] = []
     for record in mine:
         if record.kind == "goal_agreement" and record.body.get("goal") in goals:
-            goals[record.body["goal"]].agreements.append(_agreement(record))
+            agreement = _agreement(record)
+            goal = goals[record.body["goal"]]
+            (goal.outcome_agreements if agreement.outcome_of else goal.agreements).append(agreement)
         elif record.kind in ("comment", "review_note"):
             comment = _comment(record)
             (goals[comment.goal].comments if comment.goal in goals else general).append(comment)

@@ -9,7 +9,7 @@ from sync.record import new_record_id
 from webapp.db import transaction
 from webapp.people.members import find_member
 from webapp.plan.model import ChildPlan, Goal, fold_child_plan
-from webapp.plan.rules import GoalStatus, agreement_status, next_status_after_agreement, transition
+from webapp.plan.rules import Agreement, GoalStatus, agreement_status, next_status_after_agreement, transition
 from webapp.records import RecordStore
 
 ALL_COMMENTS = ""  # a clock lower than every clock: every comment
@@ -118,6 +118,26 @@ class PlanWriter:
             "life_domain": back_to.life_domain, "title": back_to.title, "strengths": back_to.strengths,
             "gas": list(back_to.gas) if back_to.gas else None, "by": self.author, "undoes": goal.current.record_id,
         }, record_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"onsplan:undo-stop:{goal.current.record_id}")))
+
+    def agree_to_outcome(self, goal: Goal, review, steps, *, role: str, today: date, child_birth: date,
+                         record_id: str | None = None):
+        """One family decider says yes to a review outcome. Like any goal change, it is carried out
+        once everyone who decides about this goal (by the child's age and the goal's domain) said
+        yes; the regisseur who proposed it agrees by proposing. Returns the agreement state."""
+        with transaction(self.db):
+            self._add("goal_agreement", goal.child, {
+                "goal": goal.id, "version": goal.current.version, "side": "family", "role": role,
+                "person_id": self.author["id"], "name": self.author["name"], "agreed_on": today.isoformat(),
+                "outcome_of": review.record_id}, record_id=record_id)
+            refreshed = load_goal_page(self.store, self.family_id, goal.child, goal.id).goal(goal.id)
+            yeses = [a.agreement for a in refreshed.agreed_to_outcome(review)]
+            proposer = Agreement(person_id=review.author.id, side="regisseur", role=None, agreed_on=today,
+                                 version=refreshed.current.version)
+            state = agreement_status(refreshed.current.version, refreshed.current.life_domain, child_birth, today,
+                                     [*yeses, proposer])
+            if state.complete:
+                self.accept_outcome(refreshed, review.record_id, steps)
+        return state
 
     def accept_outcome(self, goal: Goal, review_id: str, steps, record_id: str | None = None) -> None:
         """Carry out a review outcome the family agrees with: the goal's status steps, each naming the

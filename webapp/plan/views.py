@@ -256,8 +256,16 @@ def answer_outcome(child_id, goal_id):
                                     by_youth=current_user.role == "youth", record_id=client_id)
         flash(_("Your answer is saved. %(name)s sees that you do not agree.", name=review.author.name), "success")
     elif _form_value("answer") == "yes" and steps:
-        _writer(me).accept_outcome(goal, review.record_id, steps, record_id=client_id)
-        flash(_("Agreed. The goal is now: %(status)s.", status=labels.GOAL_STATUS_LABELS[steps[-1]]), "success")
+        if any(a.agreement.person_id == current_user.person_id for a in goal.agreed_to_outcome(review)):
+            return redirect(back, 303)  # this person said yes before
+        state = _writer(me).agree_to_outcome(goal, review, steps, role=decider_role(me, child).value, today=today(),
+                                             child_birth=child.birth_date, record_id=client_id)
+        if state.complete:
+            flash(_("Agreed. The goal is now: %(status)s.", status=labels.GOAL_STATUS_LABELS[steps[-1]]), "success")
+        else:
+            waiting = ", ".join(str(labels.MISSING_LABELS[m]) for m in sorted(state.missing))
+            flash(_("Your yes is saved. The goal changes when everyone who decides agrees. Still waiting for: %(who)s.",
+                    who=waiting), "success")
     elif _form_value("answer") == "yes":  # adjust: the family writes the changed goal
         return redirect(url_for("plan.revise_goal", child_id=child.id, goal_id=goal.id), 303)
     else:
