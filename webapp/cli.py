@@ -199,7 +199,9 @@ def add_organisation(config_file: str | None, name: str, sector: str) -> None:
 @click.option("--organisation-id", required=True)
 @click.option("--login", required=True)
 @click.option("--name", required=True)
-@click.option("--role-title", required=True)
+@click.option("--role-title", required=True,
+              help="The role decides what the professional does in the workplace (docs/workplace.md): e.g. regisseur, "
+                   "mentor, intern begeleider, zorgcoördinator, jeugdverpleegkundige, jeugdarts, jeugdhulpverlener.")
 @click.option("--admin", is_flag=True, help="The organisation's admin: alerted about legal grounds and emergencies.")
 @click.password_option()
 def add_professional_command(config_file, organisation_id, login, name, role_title, admin, password) -> None:

@@ -43,7 +43,9 @@ def error_page(status: int, title: str | None = None, text: str | None = None):
 def _http_error(exc: HTTPException):
     if request.path.startswith("/api/"):
         return {"error": exc.name, "reason": exc.description}, exc.code
-    return error_page(exc.code or 500)
+    # A reason given with abort() (already in the user's language) says more than the default text.
+    given = exc.description if exc.description != type(exc).description else None
+    return error_page(exc.code or 500, text=given)
 
 
 def _csrf_error(_exc: CSRFError):

@@ -701,3 +701,35 @@ def test_two_children_with_the_same_first_name_are_told_apart_in_the_links(roles
     label = re.search(r'aria-label="(Sam,[^"]+)">Sam</a>', caseload).group(1)
     assert label == f"Sam, Geboren in {sam.birth_date.year}, VO"
     assert '<input class="textbox" type="search" id="zoek"' in caseload
+
+
+def test_a_mentor_proposes_within_what_the_school_reads_but_does_not_plan_moments_or_open_in_an_emergency(roles):
+    tom = roles.hub.test_client()
+    assert Actions(tom).professional_login(roles.hub, "tom").status_code == 303
+    sam = roles.child("Sam")
+    link = f"/werkplek/kind/{roles.family_id}/{sam.id}"
+    page = tom.get(link).get_data(as_text=True)
+    assert 'id="propose-title"' in page and 'id="feedback"' in page  # what every professional does
+    assert "Moment plannen" not in page and "Noodsituatie vastleggen" not in page
+    assert "Wettelijke grond vastleggen" not in page and "aandachtsfunctionaris" in page
+    before = roles.hub_db().execute("SELECT COUNT(*) FROM envelopes").fetchone()[0]
+    token = csrf_token(page)
+    for path, data, reason in (
+            ("/evaluatiemoment", {"moment-csrf_token": token, "moment-on": "15-01-2031", "moment-title": "Evaluatie"},
+             "Evaluatiemomenten plannen en bespreken doen de regisseur"),
+            ("/noodsituatie", {"emergency-csrf_token": token, "emergency-kind": "plan",
+                               "emergency-reason": "Sam vertelde iets zorgelijks."}, "taak voor veiligheid"),
+            ("/wettelijke-grond", {"basis-csrf_token": token, "basis-kind": "plan", "basis-ground": "legal_duty",
+                                   "basis-source": "Wet", "basis-starts_on": "01-01-2027"}, "wettelijke grond")):
+        refused = tom.post(link + path, data=data)
+        assert refused.status_code == 403 and reason in refused.get_data(as_text=True), path
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM envelopes").fetchone()[0] == before  # nothing sent
+
+
+def test_the_jgz_nurse_records_a_legal_ground_but_leaves_planning_moments_to_the_regisseur(roles):
+    mehmet = roles.hub.test_client()
+    assert Actions(mehmet).professional_login(roles.hub, "mehmet").status_code == 303
+    lotte = roles.child("Lotte")
+    page = mehmet.get(f"/werkplek/kind/{roles.family_id}/{lotte.id}").get_data(as_text=True)
+    assert "Wettelijke grond vastleggen" in page and "Noodsituatie vastleggen" in page
+    assert "Moment plannen" not in page

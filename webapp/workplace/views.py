@@ -37,6 +37,7 @@ from webapp.workplace.forms import (
     KIND_CHOICES, CloseMomentForm, EmergencyForm, GoalReviewForm, HubAfspraakForm, InviteFamilyForm, LegalBasisForm,
     MomentForm, ReviewNoteForm,
 )
+from webapp.workplace.roles import Action, allowed, may
 from webapp.workplace.queries import Hub, caseload, card_of, mark_visited, shared_plan, shared_responses
 
 bp = Blueprint("workplace", __name__, url_prefix="/werkplek")
@@ -63,7 +64,25 @@ def _ring() -> KeyRing:
 
 
 def is_regisseur(reader: Reader) -> bool:
-    return reader.role.strip().lower() == "regisseur"
+    return may(reader.role, Action.AGREE_AS_REGISSEUR)
+
+
+def _require(reader: Reader, action: Action) -> None:
+    """Refuse, with a reason, an action this professional's role does not take (docs/workplace.md)."""
+    if not may(reader.role, action):
+        abort(403, description=ROLE_REFUSALS[action]())
+
+
+ROLE_REFUSALS = {
+    Action.PLAN_MOMENT: lambda: _("Planning and reviewing evaluation moments is for the regisseur and the people who "
+                                  "coordinate support, such as the intern begeleider."),
+    Action.EMERGENCY: lambda: _("Opening information in an emergency is for roles with a safety duty. Ask the "
+                                "aandachtsfunctionaris or the regisseur."),
+    Action.LEGAL_GROUND: lambda: _("Recording a legal ground is for the roles whose organisation holds one, such as "
+                                   "JGZ or child protection."),
+    Action.AGREE_AS_REGISSEUR: lambda: _("Only the regisseur does this."),
+    Action.INVITE: lambda: _("Only the regisseur does this."),
+}
 
 
 def caseload_page():
@@ -157,7 +176,8 @@ def _child_page(card, reader: Reader, status: int = 200, **given):
         [(card.family_id, card.child_id, category) for category, shared_now in shared.shared.items() if shared_now],
         _hub().cache).items()}
     return render("workplace/child.html", card=card, shared=shared, labels=labels, bases=bases, basis_of=in_effect,
-                  regisseur=is_regisseur(reader), kind_labels=dict(KIND_CHOICES), ground_label=texts.ground_label,
+                  regisseur=is_regisseur(reader), can=allowed(reader.role), Action=Action,
+                  kind_labels=dict(KIND_CHOICES), ground_label=texts.ground_label,
                   **_forms(shared, **given), status=status)
 
 
@@ -224,6 +244,7 @@ def afspraak(family_id: str, child_id: str):
 def moment(family_id: str, child_id: str):
     """Plan the next evaluation moment."""
     reader = current_reader()
+    _require(reader, Action.PLAN_MOMENT)
     card = _visible_card(family_id, child_id, reader)
     form = _posted_form("moment_form", card, reader)
     today = current_app.config["ONSPLAN"].today()
@@ -285,6 +306,7 @@ def _visible_card(family_id: str, child_id: str, reader: Reader):
 def legal_basis(family_id: str, child_id: str):
     """Record a legal basis (ground, source, period). It takes effect when the family space has it."""
     reader = current_reader()
+    _require(reader, Action.LEGAL_GROUND)
     card = _visible_card(family_id, child_id, reader)
     form = LegalBasisForm(prefix="basis")
     if not form.validate_on_submit():
@@ -308,6 +330,7 @@ def legal_basis(family_id: str, child_id: str):
 def emergency(family_id: str, child_id: str):
     """Ask to open information without consent in a serious safety concern, with a written reason."""
     reader = current_reader()
+    _require(reader, Action.EMERGENCY)
     card = _visible_card(family_id, child_id, reader)
     form = EmergencyForm(prefix="emergency")
     today = current_app.config["ONSPLAN"].today()
@@ -420,7 +443,8 @@ def _moment_page(card, reader: Reader, moment_id: str, status: int = 200, review
                for goal in goals if shared.plan.goal(goal.id)}
     return render("workplace/moment.html", card=card, moment=moment, goals=goals, answers=answers, texts=evaluation_texts,
                   evaluations_shared=responses is not None, charts=charts, forms=forms, reviews=reviews,
-                  may_close=shared.moment_authors.get(moment.id) == reader.organisation_id,
+                  may_close=shared.moment_authors.get(moment.id) == reader.organisation_id
+                  and may(reader.role, Action.PLAN_MOMENT), may_review=may(reader.role, Action.PLAN_MOMENT),
                   close_form=CloseMomentForm(), outcome_labels=labels.REVIEW_OUTCOME_LABELS, status=status)
 
 
@@ -437,6 +461,7 @@ def evaluation_moment(family_id: str, child_id: str, moment_id: str):
 def review_goal(family_id: str, child_id: str, moment_id: str, goal_id: str):
     """Record the joint review of one goal: continue, adjust, reached or stop, with what was agreed."""
     reader = current_reader()
+    _require(reader, Action.PLAN_MOMENT)
     card = _visible_card(family_id, child_id, reader)
     form = GoalReviewForm(prefix=f"review-{goal_id[:8]}")
     if not form.validate_on_submit() or form.goal.data != goal_id:
@@ -459,6 +484,7 @@ def close_moment(family_id: str, child_id: str, moment_id: str):
     moment = next((m for m in shared.plan.moments if m.id == moment_id), None) if shared.plan else None
     if moment is None:
         abort(404)
+    _require(reader, Action.PLAN_MOMENT)
     if shared.moment_authors.get(moment_id) != reader.organisation_id:
         abort(403)  # the family space accepts a new version only from whoever made the moment
     form = CloseMomentForm()
