@@ -298,6 +298,18 @@ class FamilySync:
                         " WHERE family_id = ?", [family_id])
         return report
 
+    def wait_for_news(self, family_id: str, wait: int = 12) -> bool:
+        """Ask the hub to answer when it has something new for this family (a long poll, at most
+        `wait` seconds); with news, the next round is wanted now. Also tells the hub that what was
+        pulled so far has arrived. Raises SyncError."""
+        link = self._link(family_id)
+        transport = self.transport_for(link["hub_url"])
+        answer = self._send(family_id, transport, "/wait", {"after": link["pull_cursor"], "wait": wait})
+        if answer.get("news") is True:
+            self.db.execute("UPDATE hub_links SET wanted_at = ? WHERE family_id = ?", [utcnow(), family_id])
+            return True
+        return False
+
     def _link(self, family_id: str) -> dict:
         row = self.db.execute("SELECT * FROM hub_links WHERE family_id = ?", [family_id]).fetchone()
         if row is None:

@@ -418,6 +418,50 @@ def pull(db: sqlite_utils.Database, caller: Caller) -> dict:
             "next": rows[-1][0] if rows else after, "more": more}
 
 
+MAX_WAIT_SECONDS = 12  # below the family space's 15-second request timeout
+
+
+def wait_for_news(db: sqlite_utils.Database, caller: Caller, may_wait: bool = True,
+                  sleep: Callable[[float], None] | None = None) -> dict:
+    """A long poll: answer as soon as the hub holds a record for this family after `after`, or when
+    `wait` seconds (at most MAX_WAIT_SECONDS) have passed. Like a pull, asking after `after`
+    confirms everything up to it has arrived in the family space (the professional's page says
+    "bij het gezin aangekomen"). Without a free slot (`may_wait` False) it answers at once.
+    The hub never calls a family space: this is the family space asking."""
+    import time
+
+    data = caller.data
+    if not set(data) <= {"counter", "after", "wait"}:
+        raise SyncError("a wait has only: counter, after, wait")
+    after, wait = data.get("after", 0), data.get("wait", 0)
+    for name, value in (("after", after), ("wait", wait)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise SyncError(f"{name} must be a number of 0 or more")
+    with transaction(db):
+        _take_counter(db, caller)
+        last = _last_hub_seq(db, caller.family_id)
+        db.execute("UPDATE enrolled_families SET pulled_through = MAX(pulled_through, ?) WHERE family_id = ?",
+                   [min(after, last), caller.family_id])
+    deadline = time.monotonic() + (min(wait, MAX_WAIT_SECONDS) if may_wait else 0)
+    while last <= after and time.monotonic() < deadline:
+        (sleep or time.sleep)(0.25)
+        last = _last_hub_seq(db, caller.family_id)
+    return {"news": last > after, "last": last, **({} if may_wait else {"busy": True})}
+
+
+def arrival(db: sqlite_utils.Database, organisation_id: str, family_id: str, child_id: str) -> dict:
+    """For the professional: when the family space last asked the hub anything, and how many records
+    this organisation made for the child that it has not fetched yet."""
+    row = db.execute("SELECT last_seen_at, pulled_through FROM enrolled_families WHERE family_id = ?",
+                     [family_id]).fetchone()
+    if row is None:
+        return {"last_seen_at": None, "waiting": 0}
+    waiting = db.execute("SELECT COUNT(*) FROM envelopes WHERE family_id = ? AND origin = 'hub' AND author = ?"
+                         " AND subject = ? AND seq > ? AND kind != 'access_event'",
+                         [family_id, organisation_id, child_id, row[1]]).fetchone()[0]
+    return {"last_seen_at": datetime.fromisoformat(row[0]) if row[0] else None, "waiting": waiting}
+
+
 def _last_hub_seq(db: sqlite_utils.Database, family_id: str) -> int:
     return db.execute("SELECT COALESCE(MAX(seq), 0) FROM envelopes WHERE family_id = ? AND origin = 'hub'",
                       [family_id]).fetchone()[0]

@@ -2,6 +2,8 @@
 reason; a family space is known only by the signature on its requests, never by a cookie."""
 from __future__ import annotations
 
+import threading
+
 from flask import Blueprint, current_app, g, jsonify, request
 
 from sync import hub
@@ -85,6 +87,22 @@ def keys():
 @bp.post("/pull")
 def pull():
     return jsonify(hub.pull(get_db(), _caller()))
+
+
+# A waiting family space holds one of waitress's threads: only a few may wait at a time, the others
+# are answered at once and fetch on their interval.
+WAIT_SLOTS = threading.BoundedSemaphore(2)
+
+
+@bp.post("/wait")
+def wait():
+    caller = _caller()
+    slot = WAIT_SLOTS.acquire(blocking=False)
+    try:
+        return jsonify(hub.wait_for_news(get_db(), caller, may_wait=slot))
+    finally:
+        if slot:
+            WAIT_SLOTS.release()
 
 
 def _body() -> bytes:

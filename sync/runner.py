@@ -46,6 +46,48 @@ def sync_once(app: Flask, family_id: str, transport_for: TransportFor = Transpor
             log.warning("sync round failed: %s", problem.reason)
 
 
+class NewsWatcher(threading.Thread):
+    """Keeps a long poll open at the hub for each family that joined one, so a professional's
+    proposal reaches the family space within seconds instead of at the next interval. When the
+    hub is busy or cannot be reached it waits before asking again; rounds go on regardless."""
+
+    def __init__(self, app: Flask, wait: int = 12, transport_for: TransportFor = Transport,
+                 pause: float = 5.0) -> None:
+        super().__init__(name="onsplan-news", daemon=True)
+        self.app, self.wait, self.transport_for, self.pause = app, wait, transport_for, pause
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            with self.app.app_context():
+                families = [row[0] for row in get_db().execute(
+                    "SELECT family_id FROM hub_links ORDER BY family_id").fetchall()]
+            if not families:
+                self.stopping.wait(self.pause)
+            for family_id in families:
+                if self.stopping.is_set():
+                    break
+                self.watch_once(family_id, max(2, self.wait // len(families)))
+
+    def watch_once(self, family_id: str, wait: int) -> bool:
+        """One long poll for one family; True when the hub had news (the next round is wanted)."""
+        with self.app.app_context():
+            store = get_store()
+            try:
+                return FamilySync(store, KeyRing(get_db(), node_key()), self.transport_for).wait_for_news(
+                    family_id, wait)
+            except SyncError as problem:
+                log.info("waiting for news failed: %s", problem.reason)
+            except Exception:  # keep watching whatever one wait hit; logged without data
+                log.exception("news watcher error")
+        self.stopping.wait(self.pause)
+        return False
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(1)  # a daemon thread: an open long poll ends with the process
+
+
 class SyncRunner(threading.Thread):
     """Checks every `poll` seconds which families are due and runs a round for each."""
 

@@ -41,9 +41,10 @@ def serve(role: str, config_file: str | None, host: str | None, port: int | None
     config = app.config["ONSPLAN"]
     click.echo(f"OnsPlan {role} on http://{config.host}:{config.port} (public address {config.base_url})")
     if role == "family":
-        from sync.runner import SyncRunner
+        from sync.runner import NewsWatcher, SyncRunner
 
         SyncRunner(app).start()  # families that joined a hub sync in the background
+        NewsWatcher(app).start()  # and hear within seconds when the hub has something new
     waitress_serve(app, **waitress_options(config))
 
 
@@ -91,10 +92,11 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
     threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
     for thread in threads:
         thread.start()
-    from sync.runner import SyncRunner
+    from sync.runner import NewsWatcher, SyncRunner
 
-    runner = SyncRunner(apps["family"])
+    runner, watcher = SyncRunner(apps["family"]), NewsWatcher(apps["family"])
     runner.start()
+    watcher.start()
     stop = threading.Event()
     # Ctrl-C (SIGINT) and SIGTERM both stop the two roles cleanly, also when started from a script.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -104,6 +106,7 @@ def demo(data_dir: str, family_port: int, hub_port: int, seed_only: bool) -> Non
         stop.wait(0.5)
     click.echo("Stopping OnsPlan demo…")
     runner.stop()
+    watcher.stop()
     for server in servers:
         server.close()
     for thread in threads:

@@ -19,7 +19,7 @@ from sync.wire import HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, canonical, ke
 from tests.integration.sync_helpers import start_roles
 from webapp.db import get_db
 
-ENDPOINTS = ("/sync/v1/push", "/sync/v1/pull", "/sync/v1/enrol", "/sync/v1/keys")
+ENDPOINTS = ("/sync/v1/push", "/sync/v1/pull", "/sync/v1/enrol", "/sync/v1/keys", "/sync/v1/wait")
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
                     max_leaves=12)

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from sync.hub import (
     Reader, already_made, make_invitation, organisation_alerts, organisation_invitations, record_basis,
-    reading_bases, recorded_bases, withdraw_invitation, write_for_family,
+    arrival, reading_bases, recorded_bases, withdraw_invitation, write_for_family,
 )
 from sync.keyring import KeyRing
 from sync.record import new_record_id
@@ -124,7 +124,8 @@ def child(family_id: str, child_id: str):
                 "goal": goal_id, "version": 1, "side": "regisseur", "role": None,
                 "person_id": reader.organisation_id, "name": _by(reader)["name"],
                 "agreed_on": current_app.config["ONSPLAN"].today().isoformat()})
-        flash(_("Your proposal is sent to the family. They see it the next time their plan is updated."), "success")
+        flash(_("Your proposal is sent to the family. It arrives as soon as their family space asks for news; "
+                "this page says when it has arrived."), "success")
         return redirect(url_for("workplace.child", family_id=family_id, child_id=child_id), 303)
     return _child_page(card, reader, status=422 if form.errors else 200, form=form)
 
@@ -176,6 +177,7 @@ def _child_page(card, reader: Reader, status: int = 200, **given):
         [(card.family_id, card.child_id, category) for category, shared_now in shared.shared.items() if shared_now],
         _hub().cache).items()}
     return render("workplace/child.html", card=card, shared=shared, labels=labels, bases=bases, basis_of=in_effect,
+                  arrival=arrival(db, reader.organisation_id, card.family_id, card.child_id), local_time=local_time,
                   regisseur=is_regisseur(reader), can=allowed(reader.role), Action=Action,
                   kind_labels=dict(KIND_CHOICES), ground_label=texts.ground_label,
                   **_forms(shared, **given), status=status)
