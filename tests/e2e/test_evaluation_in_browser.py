@@ -11,7 +11,9 @@ YOUTH_SECRET = "Ik wil niet dat mama dit leest 2468"
 
 
 def _card(page, name, plan_of="Plan van"):
-    return page.locator("li.card", has=page.get_by_role("link", name=f"{plan_of} {name}"))
+    """The child's card on Start; a youth's own card is "Je plan bekijken"."""
+    return page.locator("li.card", has=page.get_by_role(
+        "link", name=re.compile(f"^({re.escape(plan_of)} {re.escape(name)}|Je plan bekijken)$")))
 
 
 def _open_evaluation_from_home(page, name):
