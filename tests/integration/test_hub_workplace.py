@@ -356,6 +356,9 @@ def test_an_evaluation_moment_on_the_hub_shows_shared_answers_and_the_review_rea
     assert goal.current.status.value == "active" and len(goal.agreed_to_outcome(goal.open_review)) == 1
     page = family.get(f"/kind/{sam.id}/doel/{goal_id}").get_data(as_text=True)
     assert "We wachten nog op: de jongere." in page and "Je bent akkoord." in page
+    roles.sync()  # the hub says who agreed and who is still awaited (it knows no birth dates)
+    assert "Fatima de Vries ging akkoord. We wachten nog op: de jongere." in client.get(moment_link).get_data(
+        as_text=True)
     youth = roles.family.test_client()
     Actions(youth).login("sam")
     sams_page = youth.get(f"/kind/{sam.id}/doel/{goal_id}").get_data(as_text=True)

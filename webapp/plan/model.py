@@ -56,6 +56,7 @@ class AgreementRecord:
     name: str
     agreement: Agreement
     outcome_of: str | None = None  # a yes to a review outcome, not to a goal version
+    waiting_for: tuple[str, ...] = ()  # with a yes to an outcome: who was still awaited after it
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def _agreement(record: Record) -> AgreementRecord:
         agreement=Agreement(person_id=body.get("person_id", ""), side=body["side"], role=role,
                             agreed_on=date.fromisoformat(body["agreed_on"]), version=int(body["version"])),
         outcome_of=body.get("outcome_of") if isinstance(body.get("outcome_of"), str) else None,
+        waiting_for=tuple(w for w in body.get("waiting_for") or () if w in ("parent", "youth")),
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sync.record import new_record_id
+from webapp.consent.rules import DeciderRole
 from webapp.db import transaction
 from webapp.people.members import find_member
 from webapp.plan.model import ChildPlan, Goal, fold_child_plan
@@ -124,18 +125,21 @@ class PlanWriter:
         """One family decider says yes to a review outcome. Like any goal change, it is carried out
         once everyone who decides about this goal (by the child's age and the goal's domain) said
         yes; the regisseur who proposed it agrees by proposing. Returns the agreement state."""
+        version = goal.current.version
+        mine = Agreement(person_id=self.author["id"], side="family", role=DeciderRole(role), agreed_on=today,
+                         version=version)
+        proposer = Agreement(person_id=review.author.id, side="regisseur", role=None, agreed_on=today,
+                             version=version)
+        state = agreement_status(version, goal.current.life_domain, child_birth, today,
+                                 [*(a.agreement for a in goal.agreed_to_outcome(review)), mine, proposer])
         with transaction(self.db):
+            # Who is still awaited travels with the yes, so the hub (which knows no birth dates) can say it.
             self._add("goal_agreement", goal.child, {
-                "goal": goal.id, "version": goal.current.version, "side": "family", "role": role,
+                "goal": goal.id, "version": version, "side": "family", "role": role,
                 "person_id": self.author["id"], "name": self.author["name"], "agreed_on": today.isoformat(),
-                "outcome_of": review.record_id}, record_id=record_id)
-            refreshed = load_goal_page(self.store, self.family_id, goal.child, goal.id).goal(goal.id)
-            yeses = [a.agreement for a in refreshed.agreed_to_outcome(review)]
-            proposer = Agreement(person_id=review.author.id, side="regisseur", role=None, agreed_on=today,
-                                 version=refreshed.current.version)
-            state = agreement_status(refreshed.current.version, refreshed.current.life_domain, child_birth, today,
-                                     [*yeses, proposer])
+                "outcome_of": review.record_id, "waiting_for": sorted(state.missing)}, record_id=record_id)
             if state.complete:
+                refreshed = load_goal_page(self.store, self.family_id, goal.child, goal.id).goal(goal.id)
                 self.accept_outcome(refreshed, review.record_id, steps)
         return state
 

@@ -263,6 +263,11 @@ def moment(family_id: str, child_id: str):
     return _back(card, "moment")
 
 
+def _awaited(yeses) -> str:
+    """Who the family space said is still awaited after the newest yes to a review outcome."""
+    return ", ".join(str(labels.MISSING_LABELS[who]) for who in yeses[-1].waiting_for)
+
+
 def _regisseur_agreement_id(goal_id: str, version: str, reader: Reader) -> str:
     """One regisseur's agreement per goal version: a resent form or a second click makes no second record."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"onsplan:regisseur:{goal_id}:{version}:{reader.organisation_id}"))
@@ -440,14 +445,15 @@ def _moment_page(card, reader: Reader, moment_id: str, status: int = 200, review
             form.client_id.data = new_record_id()
         forms[goal.id] = form
     # Each review with how the family answered it: agreed, not agreed, or still waiting.
-    reviews = {goal.id: [(c, shared.plan.goal(goal.id).review_answer(c))
+    reviews = {goal.id: [(c, shared.plan.goal(goal.id).review_answer(c), shared.plan.goal(goal.id).agreed_to_outcome(c))
                          for c in shared.plan.goal(goal.id).comments if c.outcome]
                for goal in goals if shared.plan.goal(goal.id)}
     return render("workplace/moment.html", card=card, moment=moment, goals=goals, answers=answers, texts=evaluation_texts,
                   evaluations_shared=responses is not None, charts=charts, forms=forms, reviews=reviews,
                   may_close=shared.moment_authors.get(moment.id) == reader.organisation_id
                   and may(reader.role, Action.PLAN_MOMENT), may_review=may(reader.role, Action.PLAN_MOMENT),
-                  close_form=CloseMomentForm(), outcome_labels=labels.REVIEW_OUTCOME_LABELS, status=status)
+                  close_form=CloseMomentForm(), outcome_labels=labels.REVIEW_OUTCOME_LABELS,
+                  awaited=_awaited, status=status)
 
 
 @bp.get("/kind/<family_id>/<child_id>/evaluatie/<moment_id>")
