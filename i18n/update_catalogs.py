@@ -30,12 +30,18 @@ def extract() -> None:
     )
 
 
+def _key(message):
+    """A message's key: its id, or "context\u0004id" for a message with a context (pgettext),
+    as gettext itself joins them; the JSON of --add uses the same keys."""
+    return f"{message.context}\x04{message.id}" if message.context and isinstance(message.id, str) else message.id
+
+
 def update(lang: str, additions: dict[str, str] | None = None) -> list[str]:
     path = I18N / f"{lang}.po"
     existing: dict[str, str] = {}
     if path.exists():
         with path.open("rb") as handle:
-            existing = {m.id: m.string for m in read_po(handle) if m.id}
+            existing = {_key(m): m.string for m in read_po(handle) if m.id}
     with (I18N / "messages.pot").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     # Fixed header values keep the files free of churn; git holds the real history.
@@ -50,9 +56,9 @@ def update(lang: str, additions: dict[str, str] | None = None) -> list[str]:
             message.string = message.id
         elif isinstance(message.id, tuple):  # a plural: the JSON holds the singular and the plural apart
             added = tuple((additions or {}).get(form) for form in message.id)
-            message.string = added if all(added) else existing.get(message.id, ("", ""))
+            message.string = added if all(added) else existing.get(_key(message), ("", ""))
         else:
-            message.string = (additions or {}).get(message.id) or existing.get(message.id, "")
+            message.string = (additions or {}).get(_key(message)) or existing.get(_key(message), "")
         if not all(message.string) if isinstance(message.string, tuple) else not message.string:
             missing.append(message.id)
     with path.open("wb") as handle:

@@ -76,3 +76,21 @@ def test_results_say_per_goal_in_one_plain_sentence_how_it_went_and_hide_the_for
     assert "Kiresuk" in disclosure and "Alle doelen samen in één getal" in disclosure
     for jargon in ("T-score", "Goal Attainment"):  # words of the field, not of a family
         assert jargon not in page, jargon
+
+
+def test_a_youth_reads_jij_for_his_own_answers_in_his_results(demo, youth, parent):
+    own = youth.get(f"/kind/{demo.id('Sam')}/evaluatie").get_data(as_text=True)
+    assert "Fatima de Vries en jij zien vooruitgang sinds de vorige evaluatie." in own
+    assert "Uitkomsten van je evaluaties" in own
+    assert "Fatima de Vries en Sam zien vooruitgang" in parent.get(f"/kind/{demo.id('Sam')}/evaluatie").get_data(
+        as_text=True)
+
+
+def test_the_trend_sentence_uses_jij_as_subject_and_jou_after_voor(family_app):
+    from webapp.evaluation.results import Trend
+    from webapp.evaluation.texts import trend_sentence
+
+    with family_app.test_request_context():
+        assert trend_sentence(Trend(("Sam",), (), (), False), me="Sam") == "Jij ziet vooruitgang sinds de vorige evaluatie."
+        assert trend_sentence(Trend((), ("Sam",), ("Fatima",), False), me="Sam") == (
+            "Voor jou is het gelijk gebleven; voor Fatima ging het minder goed.")

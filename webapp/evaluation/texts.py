@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from webapp.evaluation import answers, rules
 from webapp.evaluation.questionnaires import GAS, TEXT_MAX_LENGTH
@@ -48,19 +49,29 @@ def names(people) -> str:
     return people[0] if len(people) == 1 else _("%(some)s and %(last)s", some=", ".join(people[:-1]), last=people[-1])
 
 
-def trend_sentence(trend) -> str:
-    """One plain sentence per goal about how it went since the evaluation before."""
+def trend_sentence(trend, me: str | None = None) -> str:
+    """One plain sentence per goal about how it went since the evaluation before; the reader's own
+    answers (`me`, their name in the results) are "jij" and "jou", not their name."""
+
+    def subject(people):
+        return names([pgettext("the reader, as subject", "you") if p == me else p for p in people])
+
+    def after_for(people):
+        return names([pgettext("the reader, after 'for'", "you") if p == me else p for p in people])
+
     if trend.first_only:
         return _("There is one evaluation so far. After the next one you see here whether it goes better.")
     parts = []
-    if trend.better:
-        parts.append(_("%(names)s see progress since the evaluation before", names=names(trend.better))
+    if trend.better == (me,) and me:
+        parts.append(_("you see progress since the evaluation before"))
+    elif trend.better:
+        parts.append(_("%(names)s see progress since the evaluation before", names=subject(trend.better))
                      if len(trend.better) > 1 else
-                     _("%(names)s sees progress since the evaluation before", names=names(trend.better)))
+                     _("%(names)s sees progress since the evaluation before", names=subject(trend.better)))
     if trend.same:
-        parts.append(_("for %(names)s it stayed the same", names=names(trend.same)))
+        parts.append(_("for %(names)s it stayed the same", names=after_for(trend.same)))
     if trend.worse:
-        parts.append(_("for %(names)s it went less well", names=names(trend.worse)))
+        parts.append(_("for %(names)s it went less well", names=after_for(trend.worse)))
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
 

@@ -66,7 +66,8 @@ def results(child_id):
     progress = goal_progress(answered, registry(), titles)
     sent = sent_moments(get_store(), current_user.family_id, child.id, current_user.person_id)
     return render("evaluation/results.html", child=child, plan=plan, rho=RHO, sent=sent,
-                  charts=[(p, progress_chart(p), texts.trend_sentence(trend(p))) for p in progress],
+                  charts=[(p, progress_chart(p), texts.trend_sentence(trend(p), me=_own_name(child)))
+                          for p in progress],
                   scores=t_scores(answered, registry(), titles))
 
 
@@ -266,6 +267,11 @@ def _responses(child) -> list[Response]:
 def _response(child, item: str) -> Response | None:
     """The signed-in person's answer with this item, as stored now (None before the first save)."""
     return next((r for r in _responses(child) if r.item == item), None)
+
+
+def _own_name(child) -> str | None:
+    """The youth's own name in their own results (they read "jij"), else None."""
+    return child.name if current_user.person_id == child.id else None
 
 
 def _name(version: ResponseVersion, child) -> str:
