@@ -33,7 +33,7 @@ from sync.keys import KeyProblem, PublicKeys, b64, unb64
 from sync.record import CATEGORY_CARD, SHARED_CATEGORIES, Record
 from sync.wire import (
     HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, INVITATION_PREFIX, MAX_BATCH, PREFIX, Invitation, SyncError,
-    canonical, check_directory, check_hub_address, hub_tag, key_ref, parse_key_ref, request_message, split_hub_code,
+    canonical, check_directory, load_json, check_hub_address, hub_tag, key_ref, parse_key_ref, request_message, split_hub_code,
 )
 from webapp.consent.access import may_organisation_read
 from webapp.consent.rules import InfoKind
@@ -84,7 +84,7 @@ class Transport:
 
 def _json_object(raw: bytes) -> dict:
     try:
-        data = json.loads(raw)
+        data = load_json(raw)
     except ValueError:
         raise SyncError("the hub's answer is not JSON", 0, permanent=False) from None
     if not isinstance(data, dict):

@@ -21,7 +21,7 @@ from sync.cache import HubCache, digest
 from sync.keyring import NODE, KeyRing
 from sync.keys import MAX_WRAP_BYTES, KeyProblem, PublicKeys, b64, unb64
 from sync.record import CATEGORIES, CATEGORY_CARD, SHARED_CATEGORIES, Record, category_of, new_record_id
-from sync.wire import MAX_BATCH, INVITATION_PREFIX, Invitation, SyncError, canonical, hub_tag, key_ref, \
+from sync.wire import MAX_BATCH, INVITATION_PREFIX, Invitation, SyncError, canonical, hub_tag, key_ref, load_json, \
     new_hub_code, parse_key_ref, request_message, sign_directory, split_hub_code
 from webapp.crypto import random_token, token_hash
 from webapp.db import checkpoint, transaction, utcnow, utcnow_precise
@@ -118,9 +118,12 @@ def _text(data: dict, name: str) -> str:
 
 def _object(body: bytes) -> dict:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = load_json(body)
+    except UnicodeDecodeError:
         raise SyncError("the body is not JSON") from None
+    except ValueError as problem:
+        reason = str(problem) if str(problem).startswith(("the JSON is", "a number")) else "the body is not JSON"
+        raise SyncError(reason) from None
     if not isinstance(data, dict):
         raise SyncError("the body must be a JSON object")
     return data

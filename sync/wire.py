@@ -60,6 +60,29 @@ def parse_key_ref(ref: object, family_id: str) -> tuple[str, str]:
     return parts[1], parts[2]
 
 
+MAX_JSON_DEPTH = 12      # the protocol's deepest body (a push: body, envelopes, one envelope, its header) is 4
+MAX_WIRE_NUMBER = 2**62  # cursors, counters and limits; SQLite holds up to 2**63 - 1
+
+
+def load_json(raw: bytes | str):
+    """Parse a protocol body; raises ValueError for text that is not JSON, nesting deeper than the
+    protocol uses, or a number that no field can hold, so none of them reaches the code behind."""
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    todo = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError("the JSON is nested too deeply")
+            todo.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WIRE_NUMBER:
+            raise ValueError("a number in the JSON is too large")
+    return data
+
+
 def random_code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 

@@ -34,7 +34,10 @@ class StaticFiles:
     def entry(self, filename: str) -> tuple[str, bytes, dict[str, bytes]] | None:
         """(content hash, raw bytes, {encoding: bytes}) of a file, or None when it does not exist."""
         path = safe_join(str(self.folder), filename)
-        if path is None or not Path(path).is_file():
+        try:
+            if path is None or not Path(path).is_file():
+                return None
+        except OSError:  # a name the file system cannot even look up (too long): not a file of ours
             return None
         mtime = Path(path).stat().st_mtime
         with self._lock:

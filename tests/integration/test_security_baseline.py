@@ -142,3 +142,10 @@ def test_every_setting_is_documented_in_the_readme():
     missing = [name for name in SETTINGS
                if f"`{name}`" not in readme or f"`ONSPLAN_{name.upper()}`" not in readme]
     assert not missing, f"document these settings in README.md: {missing}"
+
+
+@pytest.mark.parametrize("role_app", ["family_app", "hub_app"])
+def test_a_static_name_too_long_for_the_file_system_is_not_found(request, role_app):
+    app = request.getfixturevalue(role_app)
+    for length in (256, 300, 5000):
+        assert app.test_client().get("/static/" + "a" * length).status_code == 404

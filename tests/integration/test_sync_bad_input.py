@@ -194,3 +194,22 @@ def test_a_wrap_with_a_wrong_basis_is_refused_and_nothing_of_the_push_is_stored(
     response = _post(roles, path, body, signer.headers(path, body))
     assert response.status_code == 400 and reason in response.get_json()["error"]
     assert roles.hub_db().execute("SELECT COUNT(*) FROM key_wraps WHERE key_ref = ?", [ref]).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize("nested", ["[" * 5000 + "]" * 5000, '{"a":' * 3000 + "1" + "}" * 3000,
+                                    '{"counter": 1, "after": ' + "[" * 20 + "]" * 20 + "}"])
+def test_deeply_nested_json_is_refused_with_a_reason_and_changes_nothing(roles, signer, path, nested):
+    before = _counts(roles)
+    body = nested.encode()
+    response = _post(roles, path, body, signer.headers(path, body))
+    assert 400 <= response.status_code < 500 and response.get_json()["error"]
+    assert _counts(roles) == before
+
+
+@pytest.mark.parametrize("path, field", [("/sync/v1/pull", "after"), ("/sync/v1/pull", "limit"),
+                                         ("/sync/v1/wait", "after"), ("/sync/v1/wait", "wait")])
+def test_a_number_no_field_can_hold_is_refused_with_a_reason(roles, signer, path, field):
+    body = signer.body({field: 2**70})
+    response = _post(roles, path, body, signer.headers(path, body))
+    assert response.status_code == 400 and "too large" in response.get_json()["error"]
