@@ -599,6 +599,11 @@ class FamilySync:
         record = open_verified(envelope, content_key)
         if record.subject not in {p.id for p in family_members(self.store, family_id) if p.is_child}:
             raise SyncError("the record is about someone who is not a child of this family")
+        if record.kind in ("legal_basis", "emergency_access", "access_event") and isinstance(record.body, dict) \
+                and record.body.get("organisation_id") != h.author:
+            # A ground, an emergency or a read counts for the organisation that signed it, never for
+            # another one named in its body.
+            raise SyncError("the record names another organisation than the one that signed it")
         self._check_no_overwrite(record)
         with transaction(self.db):
             applied = self.store.apply(record)

@@ -221,6 +221,24 @@ def test_a_legal_basis_recorded_on_the_hub_opens_the_plan_after_the_next_round(r
                for _i, subject, category in what_opens(roles.hub_db(), jgz, roles.org_keys(jgz)))
 
 
+def test_a_legal_ground_signed_by_one_organisation_for_another_is_refused_and_opens_nothing(roles):
+    roles.sync()
+    sam, jgz, school = roles.child("Sam"), ORG["jgz"], ORG["school"]
+    assert not roles.may_read(jgz, sam.id, "youth_comments")
+    today = roles.family.config["ONSPLAN"].today()
+    with roles.hub.app_context():
+        db = get_db()
+        forged = write_for_family(
+            db, KeyRing(db, roles.hub.extensions["onsplan.node_key"]), clock(), organisation_id=school,
+            family_id=roles.family_id, kind="legal_basis", subject=sam.id,
+            body={"item": None, "organisation_id": jgz, "organisation": "JGZ Regio Midden", "kind": "youth_comments",
+                  "ground": "legal_duty", "starts_on": today.isoformat(), "ends_on": None})
+    report = roles.sync()
+    assert [record_id for record_id, _reason in report.refused] == [forged.id]
+    assert "another organisation than the one that signed it" in report.refused[0][1]
+    assert not roles.may_read(jgz, sam.id, "youth_comments") and not roles.may_read(school, sam.id, "youth_comments")
+
+
 def test_after_an_organisation_rotates_its_key_old_records_open_and_new_keys_go_to_the_new_key(roles):
     roles.sync()
     sam, school = roles.child("Sam"), ORG["school"]
