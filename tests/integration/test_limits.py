@@ -86,3 +86,22 @@ def test_a_goal_shows_its_newest_thirty_comments_and_links_to_older_ones(family_
     assert page.index("Reactie nummer 15") < page.index("Reactie nummer 44")  # a page reads as a conversation
     older = text_of(parent.get(f"/kind/{sam.id}/doel/{goal.item}?reacties=2"))
     assert "Reactie nummer 00" in older and "Reactie nummer 14" in older and "Reactie nummer 44" not in older
+
+
+def test_stopping_to_share_is_never_refused_by_the_change_limit_but_a_new_yes_is(family_app, parent):
+    from tests.integration.consent_helpers import decide, may_read
+
+    lotte, fatima = person(family_app, "Lotte"), person(family_app, "Fatima")
+    assert may_read(family_app, "school", lotte.id, InfoKind.PLAN).allowed  # Fatima said yes in the demo
+    store, family_id = _family(family_app)
+    with family_app.app_context():
+        store = get_store()
+        for n in range(CHANGES_PER_HOUR):
+            store.write(family_id=family_id, kind="comment", author=fatima.id, subject=lotte.id,
+                        body={"goal": None, "text": f"{n}", "by": {}})
+    assert decide(parent, lotte.id, "school", "plan", "no").status_code == 303
+    assert not may_read(family_app, "school", lotte.id, InfoKind.PLAN).allowed
+    # A second no takes back nothing: the limit applies again, and so to a new yes.
+    assert decide(parent, lotte.id, "school", "plan", "no").status_code == 429
+    assert decide(parent, lotte.id, "school", "plan", "yes").status_code == 429
+    assert not may_read(family_app, "school", lotte.id, InfoKind.PLAN).allowed
