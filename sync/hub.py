@@ -32,6 +32,7 @@ HUB_KINDS = frozenset({"goal", "goal_agreement", "agreement_item", "comment", "r
                        "legal_basis", "emergency_access", "access_event"})
 PUSHED_CATEGORIES = frozenset({*SHARED_CATEGORIES, CATEGORY_CARD})
 MAX_ID = 100
+SHRED_ATTEMPTS = 20  # checkpoints tried (each waits 0.2 s for readers, 0.1 s apart) before a withdrawal is answered
 
 
 # Directory and invitations ---------------------------------------------------------------------
@@ -309,12 +310,18 @@ def push(db: sqlite_utils.Database, caller: Caller, cache: HubCache | None = Non
                                 "reason": getattr(problem, "reason", str(problem)),
                                 "permanent": getattr(problem, "permanent", True)})
     if removals:
-        # The deleted wraps are overwritten in the file (secure_delete); the WAL must not keep them either,
-        # and their keys leave this process's memory.
-        checkpoint(db)
+        # Their keys leave this process's memory at once; every read joins on key_wraps, so nothing
+        # deleted opens any more.
         if cache is not None:
             for ref, recipient, _child, _category in removals:
                 cache.forget(recipient, ref)
+        # The deleted wraps are overwritten in their pages (secure_delete), but the old pages stay in
+        # the file until a checkpoint completes, which a reader of an older snapshot holds up. The
+        # withdrawal is acknowledged only once no copy survives; until then the family space keeps
+        # asking (it counts the wraps as possibly held) and says the shred is pending.
+        if not checkpoint(db, attempts=SHRED_ATTEMPTS):
+            raise SyncError("the withdrawal is stored, but shredding the old copies waits for a reader to finish;"
+                            " it is tried again in the next round", 503, permanent=False)
     return {"accepted": accepted, "refused": refused, "wraps": len(additions), "unwraps": len(removals)}
 
 

@@ -86,9 +86,25 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         conn.execute("COMMIT")
 
 
-def checkpoint(db: sqlite_utils.Database) -> None:
-    """Copy the WAL into the database file and empty it, so deleted rows do not linger in the WAL."""
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+def checkpoint(db: sqlite_utils.Database, attempts: int = 1, pause: float = 0.1) -> bool:
+    """Copy the WAL into the database file and empty it, so deleted rows linger neither in the WAL
+    nor as old pages in the file. True only when that completed: a reader still using an older
+    snapshot makes SQLite answer "busy" (after the busy timeout), and then it is tried again, up
+    to `attempts` times."""
+    import time
+
+    timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute("PRAGMA busy_timeout=200")  # each attempt waits briefly for readers; the loop waits longer
+    try:
+        for attempt in range(attempts):
+            busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy == 0:
+                return True
+            if attempt + 1 < attempts:
+                time.sleep(pause)
+        return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
 
 # Idle connections kept for the next request, per database file (at most IDLE_CONNECTIONS in all).
