@@ -133,3 +133,25 @@ def test_only_a_regisseur_agrees_on_the_regisseurs_side(world):
             response = clients[login].post(f"/werkplek/kind/{roles.family_id}/{child.id}/doel/x/akkoord",
                                            data={"csrf_token": csrf_token(page), "version": "1"})
             assert response.status_code == 403
+
+
+def test_a_write_naming_a_goal_or_moment_of_another_child_or_of_nobody_is_not_found_and_sends_nothing(world):
+    roles, children, _titles, allowed, clients = world
+    karin, hub_db = clients["karin"], roles.hub_db()
+    assert allowed[("karin", "Sam")] >= {"plan"} and allowed[("karin", "Lotte")] >= {"plan"}
+    writes = [r for r in _routes(roles.hub) if "POST" in r.methods and {"goal_id", "moment_id"} & set(r.arguments)]
+    assert writes, "the routes that name a goal or a moment"
+    page = karin.get("/werkplek").get_data(as_text=True)
+    for rule in writes:
+        for wrong in (roles.ids["Lotte"], {"goal_id": "00000000-0000-4000-8000-00000000abcd",
+                                           "moment_id": "00000000-0000-4000-8000-00000000abcd"}):
+            url = rule.rule.replace("<family_id>", roles.family_id).replace("<child_id>", children["Sam"].id)
+            for argument, value in wrong.items():
+                url = url.replace(f"<{argument}>", value)
+            before = hub_db.execute("SELECT COUNT(*) FROM envelopes").fetchone()[0]
+            prefix = f"review-{wrong['goal_id'][:8]}"
+            response = karin.post(url, data={"csrf_token": csrf_token(page), "version": "1",
+                                             f"{prefix}-csrf_token": csrf_token(page), f"{prefix}-goal": wrong["goal_id"],
+                                             f"{prefix}-outcome": "reached", f"{prefix}-text": "Besproken."})
+            assert response.status_code == 404, (rule.rule, wrong, response.status_code)
+            assert hub_db.execute("SELECT COUNT(*) FROM envelopes").fetchone()[0] == before, rule.rule

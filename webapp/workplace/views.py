@@ -471,6 +471,12 @@ def review_goal(family_id: str, child_id: str, moment_id: str, goal_id: str):
     reader = current_reader()
     _require(reader, Action.PLAN_MOMENT)
     card = _visible_card(family_id, child_id, reader)
+    # The moment and the goal must be this child's, shared with this organisation, and the goal
+    # one the moment looks at; anything else is not found and nothing is sent.
+    shared = shared_plan(_hub(), reader, family_id, child_id)
+    moment = next((m for m in shared.plan.moments if m.id == moment_id), None) if shared.plan else None
+    if moment is None or goal_id not in {g.id for g in goals_in_scope(shared.plan, moment)}:
+        abort(404)
     form = GoalReviewForm(prefix=f"review-{goal_id[:8]}")
     if not form.validate_on_submit() or form.goal.data != goal_id:
         return _moment_page(card, reader, moment_id, status=422, review_forms={goal_id: form})
