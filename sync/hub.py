@@ -814,9 +814,12 @@ def organisation_alerts(db: sqlite_utils.Database, details_cipher, organisation_
                       " WHERE organisation_id = ? AND created_at >= ? ORDER BY created_at DESC",
                       [organisation_id, since]).fetchall()
     alerts = []
+    per_child: dict[tuple[str, str], dict[str, RecordedBasis]] = {}  # each child's grounds decrypted once
     for envelope_id, family_id, child_id, created_at in rows:
-        basis = next((b for b in recorded_bases(db, details_cipher, organisation_id, family_id, child_id)
-                      if b.envelope_id == envelope_id), None)
+        if (family_id, child_id) not in per_child:
+            per_child[(family_id, child_id)] = {b.envelope_id: b for b in recorded_bases(
+                db, details_cipher, organisation_id, family_id, child_id)}
+        basis = per_child[(family_id, child_id)].get(envelope_id)
         if basis is not None:
             alerts.append((created_at, basis))
     return alerts
