@@ -736,3 +736,41 @@ def test_the_jgz_nurse_records_a_legal_ground_but_leaves_planning_moments_to_the
     page = mehmet.get(f"/werkplek/kind/{roles.family_id}/{lotte.id}").get_data(as_text=True)
     assert "Wettelijke grond vastleggen" in page and "Noodsituatie vastleggen" in page
     assert "Moment plannen" not in page
+
+
+@pytest.mark.parametrize("path, data, message", [
+    ("/noodsituatie", {"emergency-kind": "youth_comments", "emergency-ends_on": "31-12-9999",
+                       "emergency-reason": "Noor belde in paniek over de situatie thuis."},
+     "Een noodsituatie duurt ten hoogste 7 dagen."),
+    ("/wettelijke-grond", {"basis-kind": "plan", "basis-ground": "court_order", "basis-source": "Beschikking 12/345",
+                           "basis-starts_on": "01-01-0001"}, "Het begin kan niet voor de geboorte van het kind liggen."),
+    ("/wettelijke-grond", {"basis-kind": "plan", "basis-ground": "court_order", "basis-source": "Beschikking 12/345",
+                           "basis-starts_on": "01-01-2027", "basis-ends_on": "31-12-9999"},
+     "Een wettelijke grond leg je vast voor ten hoogste 5 jaar."),
+    ("/wettelijke-grond", {"basis-kind": "plan", "basis-ground": "court_order", "basis-source": "wet",
+                           "basis-starts_on": "01-01-2027"}, "Zeg waar de wettelijke grond vandaan komt"),
+])
+def test_an_emergency_and_a_legal_ground_are_bounded_and_a_boundless_one_is_refused(roles, path, data, message):
+    client, link, page, _noor = _karin_on(roles, "Noor")
+    before = roles.hub_db().execute("SELECT COUNT(*) FROM envelopes").fetchone()[0]
+    prefix = "emergency" if path == "/noodsituatie" else "basis"
+    response = client.post(link + path, data={f"{prefix}-csrf_token": csrf_token(page), **data})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM envelopes").fetchone()[0] == before
+
+
+def test_the_family_space_ends_an_emergency_after_seven_days_whatever_end_it_names(roles):
+    from datetime import timedelta
+
+    from webapp.consent.rules import InfoKind
+    from webapp.consent.store import record_emergency
+
+    noor = roles.child("Noor")
+    today = roles.family.config["ONSPLAN"].today()
+    with roles.family.app_context():
+        record_emergency(get_store(), family_id=roles.family_id, child_id=noor.id, organisation_id=ORG["school"],
+                         organisation="Het Baken College", kind=InfoKind.YOUTH_COMMENTS, professional="Tom Jansen",
+                         role="mentor", reason="Noor vertelde over geweld thuis; overleg nodig.", recorded_on=today,
+                         ends_on=today + timedelta(days=3650), author="test")
+    assert roles.may_read(ORG["school"], noor.id, "youth_comments", today + timedelta(days=7))
+    assert not roles.may_read(ORG["school"], noor.id, "youth_comments", today + timedelta(days=8))

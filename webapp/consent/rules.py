@@ -6,7 +6,7 @@ The source of truth is the section "Consent (toestemming)" of DOMAIN.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from functools import lru_cache
 from typing import Iterable
@@ -212,6 +212,9 @@ class LegalBasis:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
+MAX_EMERGENCY_DAYS = 7  # the longest an emergency lasts; after it, consent or a legal ground is needed
+
+
 @dataclass(frozen=True)
 class EmergencyException:
     """Sharing without consent in a serious safety concern; always has a reason."""
@@ -248,9 +251,15 @@ class EmergencyException:
         trimmed = reason.strip() if isinstance(reason, str) else reason
         return cls(organisation_id, child_id, kind, trimmed, recorded_on, ends_on)
 
+    @property
+    def last_day(self) -> date:
+        """The exception's last day: its end, but never more than MAX_EMERGENCY_DAYS after it was
+        recorded, whatever end the record gives (an emergency is for now, not for good)."""
+        return min(self.ends_on, self.recorded_on + timedelta(days=MAX_EMERGENCY_DAYS))
+
     def in_force_on(self, day: date) -> bool:
         """True when the exception applies on `day` (both ends inclusive)."""
-        return self.recorded_on <= day <= self.ends_on
+        return self.recorded_on <= day <= self.last_day
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ def access_overview():
                                 children[e.child_id], involved[e.child_id], _today())]
     emergencies = [e for e in load_consent_facts(store, current_user.family_id).emergencies
                    if e.exception.child_id in children
-                   and period.overlaps(e.exception.recorded_on, e.exception.ends_on)]
+                   and period.overlaps(e.exception.recorded_on, e.exception.last_day)]
     return render("consent/access.html", status=200 if valid else 422, form=form, valid=valid,
                   events=page_of(events, requested_page()),
                   emergencies=sorted(emergencies, key=lambda e: e.exception.recorded_on, reverse=True),

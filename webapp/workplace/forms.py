@@ -11,6 +11,14 @@ from webapp.dates import DayField
 from webapp.plan.forms import AfspraakForm
 
 DATE_HINT = _l("Day, month, year, for example 31-03-2026.")
+MAX_LEGAL_YEARS = 5
+
+
+def add_years(day, years: int):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 KIND_CHOICES = [("plan", _l("Plan and goals")), ("evaluations", _l("Evaluation answers")),
                 ("youth_comments", _l("Comments of the youth"))]
 GROUND_CHOICES = [("jeugdbescherming", _l("a child protection measure (jeugdbescherming)")),
@@ -38,6 +46,14 @@ class LegalBasisForm(FlaskForm):
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The end cannot be before the start."))
+        if field.data and self.starts_on.data and field.data > add_years(self.starts_on.data, MAX_LEGAL_YEARS):
+            raise ValidationError(_l("A legal ground is recorded for at most %(years)s years. Record it again when "
+                                     "it is renewed.", years=MAX_LEGAL_YEARS))
+
+    def validate_source(self, field):
+        if field.data and len(field.data) < 8:
+            raise ValidationError(_l("Say where the legal ground comes from, for example the number and date of "
+                                     "the decision."))
 
 
 class EmergencyForm(FlaskForm):

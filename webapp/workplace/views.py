@@ -23,6 +23,7 @@ from webapp.db import get_db
 from webapp.paging import requested_page
 from webapp.plan import labels
 from webapp.plan.forms import GoalForm
+from webapp.consent.rules import MAX_EMERGENCY_DAYS
 from webapp.plan.rules import GoalStatus
 
 FINISHED = frozenset({GoalStatus.REACHED, GoalStatus.STOPPED, GoalStatus.ADJUSTED})
@@ -316,7 +317,15 @@ def legal_basis(family_id: str, child_id: str):
     _require(reader, Action.LEGAL_GROUND)
     card = _visible_card(family_id, child_id, reader)
     form = LegalBasisForm(prefix="basis")
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    today = current_app.config["ONSPLAN"].today()
+    if valid and card.birth_year and form.starts_on.data.year < card.birth_year:
+        form.starts_on.errors = [_("The start cannot be before the child was born.")]
+        valid = False
+    if valid and form.starts_on.data > today + timedelta(days=366):
+        form.starts_on.errors = [_("The start can be at most a year from today.")]
+        valid = False
+    if not valid:
         return _child_page(card, reader, status=422, basis_form=form)
     record_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
     # A form sent twice records once: record_basis checks the client-made id.
@@ -344,6 +353,10 @@ def emergency(family_id: str, child_id: str):
     valid = form.validate_on_submit()
     if valid and form.ends_on.data and form.ends_on.data < today:
         form.ends_on.errors = [_("The end cannot be before today.")]
+        valid = False
+    if valid and form.ends_on.data and form.ends_on.data > today + timedelta(days=MAX_EMERGENCY_DAYS):
+        form.ends_on.errors = [_("An emergency lasts at most %(days)s days. After that, consent or a legal ground "
+                                 "is needed.", days=MAX_EMERGENCY_DAYS)]
         valid = False
     if not valid:
         return _child_page(card, reader, status=422, emergency_form=form)
