@@ -393,10 +393,14 @@ class FamilySync:
                                   **({"basis": b64(w.basis)} if w.basis else {})} for w in chunk],
                        "unwraps": [{"key_ref": ref, "recipient": who} for ref, who in unwraps]}
             # Until the hub answers, a wrap sent is a wrap the hub may hold: if the answer is lost,
-            # a later withdrawal still deletes it (rows with confirmed = 0).
+            # a later withdrawal still deletes it (rows with confirmed = 0). A wrap being deleted is
+            # no longer surely held either: if the answer is lost and the family shares again, it is
+            # sent again rather than believed to be there.
             self.db.conn.executemany("INSERT OR IGNORE INTO wraps_at_hub (key_ref, recipient, family_id, confirmed)"
                                      " VALUES (?, ?, ?, 0)", [(w.key_ref, self._hidden(w.recipient), family_id)
                                                               for w in chunk])
+            self.db.conn.executemany("UPDATE wraps_at_hub SET confirmed = 0 WHERE key_ref = ? AND recipient = ?",
+                                     [(ref, self._hidden(who)) for ref, who in unwraps])
             self._send(family_id, transport, "/push", request)
             with transaction(self.db):
                 for ref, who in unwraps:

@@ -204,3 +204,64 @@ def test_a_hub_killed_in_the_middle_of_a_batch_loses_nothing(seeded, tmp_path):
     finally:
         proxy.stop()
         hub.kill()
+
+
+class _LosesTheAnswerToAWithdrawal:
+    """HTTP to the hub, but the answer to the first push that deletes wraps never arrives (the hub
+    did handle it): a phone that lost its connection at the worst moment."""
+
+    lost = 0
+
+    def __init__(self, base_url: str) -> None:
+        from sync.family import Transport
+
+        self.inner = Transport(base_url)
+
+    def get(self, path: str) -> dict:
+        return self.inner.get(path)
+
+    def post(self, path: str, body: bytes, headers: dict[str, str]) -> dict:
+        import json
+
+        answer = self.inner.post(path, body, headers)
+        if path.endswith("/push") and json.loads(body).get("unwraps") and not type(self).lost:
+            type(self).lost += 1
+            raise SyncError("the hub cannot be reached (answer lost)", 0, permanent=False)
+        return answer
+
+
+def test_a_withdrawal_whose_answer_is_lost_and_then_a_new_yes_converge_and_the_school_reads_again(seeded, tmp_path):
+    from sync.family import FamilySync
+    from tests.integration.sync_helpers import what_opens
+
+    roles = start_roles(seeded, tmp_path)
+    try:
+        roles.sync()
+        sam, school = roles.child("Sam"), ORG["school"]
+        _withdraw_school(roles)
+        _LosesTheAnswerToAWithdrawal.lost = 0
+        with roles.family.app_context():
+            store = get_store()
+            try:
+                FamilySync(store, KeyRing(get_db(), store.keys), _LosesTheAnswerToAWithdrawal).run(roles.family_id)
+            except SyncError:
+                pass
+        assert _LosesTheAnswerToAWithdrawal.lost == 1
+        assert not any(subject == sam.id and category == "plan"
+                       for _i, subject, category in what_opens(roles.hub_db(), school, roles.org_keys(school)))
+        # Fatima shares again before any round heard the hub's answer.
+        with roles.family.app_context():
+            store = get_store()
+            fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
+            facts = load_consent_facts(store, roles.family_id)
+            record_decision(store, family_id=roles.family_id, child_id=sam.id, organisation_id=school,
+                            organisation="", kind=InfoKind.PLAN, person_id=fatima.id, role=DeciderRole.PARENT,
+                            granted=True, decided_on=roles.family.config["ONSPLAN"].today(),
+                            based_on=latest_decision_id(facts, sam.id, school, InfoKind.PLAN, fatima.id))
+        assert roles.may_read(school, sam.id, "plan")
+        _settle(roles)
+        assert_both_sides_hold_the_same_records(roles)
+        assert any(subject == sam.id and category == "plan"
+                   for _i, subject, category in what_opens(roles.hub_db(), school, roles.org_keys(school)))
+    finally:
+        roles.stop()
