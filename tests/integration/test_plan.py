@@ -405,3 +405,26 @@ def test_english_pages_have_no_dutch_afspraak_and_one_date_style(family_app, par
                              r"|December) \d{1,2}, \d{4}", text), path  # "3 December 2026", never "December 3, 2026"
         assert re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October"
                          r"|November|December) \d{4}", text) or path == "/wie-keek-mee", path
+
+
+def test_a_status_change_and_an_afspraak_done_sent_twice_are_stored_once(family_app, parent):
+    from tests.integration.consent_helpers import count
+
+    _, people = _ids(family_app)
+    goal_id = _goal_id(family_app, "Lotte", "Lotte speelt")
+    url = f"/kind/{people['Lotte']}/doel/{goal_id}"
+    token = csrf_token(parent.get(url).get_data(as_text=True))
+    before = count(family_app, "goal")
+    for _ in range(2):  # a double tap on a slow connection
+        response = parent.post(url + "/status", data={"csrf_token": token, "status": "reached"})
+        assert response.status_code == 303
+    assert count(family_app, "goal") == before + 1
+    assert _plan(family_app, "Lotte").goal(goal_id).current.status.value == "reached"
+
+    sam = people["Sam"]
+    afspraak = next(a for a in _plan(family_app, "Sam").afspraken if a.status == "open")
+    before = count(family_app, "agreement_item")
+    for _ in range(2):
+        assert parent.post(f"/kind/{sam}/afspraak/{afspraak.id}/status",
+                           data={"csrf_token": token, "status": "done"}).status_code == 303
+    assert count(family_app, "agreement_item") == before + 1

@@ -189,7 +189,10 @@ class PlanWriter:
         return record_id
 
     def change_afspraak_status(self, child_id: str, afspraak, status: str) -> None:
-        """Mark an afspraak done, cancelled or open again (a new record; the old one is history)."""
+        """Mark an afspraak done, cancelled or open again (a new record; the old one is history). The
+        status it has already (a form sent twice, a replay from the outbox) writes nothing."""
+        if afspraak.status == status:
+            return
         self._add("agreement_item", child_id, {
             "item": afspraak.id, "goal": afspraak.goal,
             "who": {"kind": afspraak.who_kind, "id": afspraak.who_id, "label": afspraak.who_label},

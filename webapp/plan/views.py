@@ -194,6 +194,8 @@ def change_status(child_id, goal_id):
         target = GoalStatus(_form_value("status"))
         if target not in FAMILY_STATUS_STEPS:
             raise TransitionRefused("not a family step")
+        if goal.current.status is target:
+            return _status_changed(child, goal_id)  # sent twice (a double tap, an outbox replay): changed once
         if target is GoalStatus.STOPPED and _form_value("confirm") != "1":
             return _goal_page(child, me, goal_id, confirm_stop=True)  # stopping cannot be undone: ask first
         _writer(me).change_status(goal, target)
