@@ -135,21 +135,19 @@ class KeyPair:
 
     def unwrap(self, wrapped: bytes, key_ref: str, recipient_id: str) -> bytes:
         """Open a content key wrapped for us; raises KeyProblem when it was not wrapped for this key."""
-        private = hpke.MLKEM768X25519PrivateKey(mlkem.MLKEM768PrivateKey.from_seed_bytes(self.mlkem_seed),
-                                                x25519.X25519PrivateKey.from_private_bytes(self.x25519_private))
-        try:
-            return KEY_WRAP_SUITE.decrypt(wrapped, private, info=_wrap_info(key_ref, recipient_id))
-        except (InvalidTag, ValueError):
-            raise KeyProblem("this key was not wrapped for this recipient") from None
+        return self._open(wrapped, _wrap_info(key_ref, recipient_id), "this key was not wrapped for this recipient")
 
     def open_note(self, sealed: bytes, key_ref: str, recipient_id: str) -> bytes:
         """Open a note sealed with ``seal_note`` for us; raises KeyProblem when it was not for this key."""
+        return self._open(sealed, _note_info(key_ref, recipient_id), "this note was not sealed for this recipient")
+
+    def _open(self, sealed: bytes, info: bytes, problem: str) -> bytes:
         private = hpke.MLKEM768X25519PrivateKey(mlkem.MLKEM768PrivateKey.from_seed_bytes(self.mlkem_seed),
                                                 x25519.X25519PrivateKey.from_private_bytes(self.x25519_private))
         try:
-            return KEY_WRAP_SUITE.decrypt(sealed, private, info=_note_info(key_ref, recipient_id))
+            return KEY_WRAP_SUITE.decrypt(sealed, private, info=info)
         except (InvalidTag, ValueError):
-            raise KeyProblem("this note was not sealed for this recipient") from None
+            raise KeyProblem(problem) from None
 
     def to_private_json(self) -> dict[str, str]:
         return {"mlkem_seed": b64(self.mlkem_seed), "x25519": b64(self.x25519_private),

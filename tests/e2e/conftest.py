@@ -62,6 +62,32 @@ class Server:
         self._thread.join(5)
 
 
+def both_roles(root: Path):
+    """A hub and a family space with the demo family, each a real server, and `sync()`: one round
+    of the demo family over HTTP. A generator: stops both servers when closed."""
+    from sync.family import FamilySync, Transport
+    from sync.keyring import KeyRing
+    from webapp.db import get_db
+    from webapp.records import get_meta, get_store
+
+    hub_app, family_app = make_app("hub", root / "hub"), make_app("family", root / "family")
+    family_app.demo_logins = seed_family(family_app, hub_app)
+    hub, family = Server(hub_app), Server(family_app)
+    with family_app.app_context():
+        db = get_db()
+        family_id = get_meta(db, "demo_family")
+        db.execute("UPDATE hub_links SET hub_url = ? WHERE family_id = ?", [hub.url, family_id])
+
+    def sync():
+        with family_app.app_context():
+            store = get_store()
+            FamilySync(store, KeyRing(store.db, store.keys), Transport).run(family_id)
+
+    yield hub, family, sync
+    hub.stop()
+    family.stop()
+
+
 @pytest.fixture(scope="module")
 def clock():
     return Clock()

@@ -12,14 +12,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from sync.family import FamilySync, Transport
-from sync.keyring import KeyRing
-from tests.conftest import make_app
 from tests.e2e.consent_steps import kind
-from tests.e2e.conftest import Server, assert_accessible, professional_sign_in, sign_in
-from webapp.db import get_db
-from webapp.demo import seed_family
-from webapp.records import get_meta, get_store
+from tests.e2e.conftest import assert_accessible, both_roles, professional_sign_in, sign_in
 
 SLEEP_GOAL = "Sam slaapt door de week vóór 23.00 uur."
 MOMENT = "Evaluatie na zes weken"
@@ -28,23 +22,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
-    root = tmp_path_factory.mktemp("journey")
-    hub_app, family_app = make_app("hub", root / "hub"), make_app("family", root / "family")
-    seed_family(family_app, hub_app)
-    hub, family = Server(hub_app), Server(family_app)
-    with family_app.app_context():
-        db = get_db()
-        family_id = get_meta(db, "demo_family")
-        db.execute("UPDATE hub_links SET hub_url = ? WHERE family_id = ?", [hub.url, family_id])
-
-    def sync():
-        with family_app.app_context():
-            store = get_store()
-            FamilySync(store, KeyRing(store.db, store.keys), Transport).run(family_id)
-
-    yield hub, family, sync
-    hub.stop()
-    family.stop()
+    yield from both_roles(tmp_path_factory.mktemp("journey"))
 
 
 def _group(page, text):
