@@ -31,6 +31,7 @@ from sync.hub import HUB_KINDS
 from sync.keyring import NODE, KeyRing
 from sync.keys import KeyProblem, PublicKeys, b64, unb64
 from sync.record import CATEGORY_CARD, SHARED_CATEGORIES, Record
+from sync.status import recipient_mark
 from sync.wire import (
     HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, INVITATION_PREFIX, MAX_BATCH, PREFIX, Invitation, SyncError,
     canonical, check_directory, load_json, check_hub_address, hub_tag, key_ref, parse_key_ref, request_message, split_hub_code,
@@ -676,7 +677,7 @@ class FamilySync:
 
     def _hidden(self, recipient: str) -> str:
         """Whom the family shares with is personal: the table keeps a keyed hash of each recipient."""
-        return self.store.keys.lookup_hash("wrap-recipient", recipient)
+        return recipient_mark(self.store.keys, recipient)
 
     def _refusal(self, family_id: str, record_id: str, direction: str, reason: str) -> None:
         self.db.execute("INSERT INTO sync_refusals (family_id, record_id, direction, reason, at) VALUES (?, ?, ?, ?, ?)"

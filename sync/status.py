@@ -58,6 +58,20 @@ def family_sync_status(db: sqlite_utils.Database, family_id: str) -> SyncStatus:
                       last_error=row[5], next_attempt_at=_moment(row[6]), refused=refused, refusals=recent)
 
 
+def held_at_hub(db: sqlite_utils.Database, keys, family_id: str, child_id: str) -> set[tuple[str, str]]:
+    """(keyed hash of the recipient, category) of every wrap of this child's keys that the hub holds
+    or may hold (an answer not yet received): what an organisation can still open there until the
+    next round has passed on a withdrawal. Compare with ``recipient_mark``."""
+    rows = db.execute("SELECT key_ref, recipient FROM wraps_at_hub WHERE family_id = ? AND key_ref LIKE ?",
+                      [family_id, f"{family_id}/{child_id}/%"]).fetchall()
+    return {(recipient, ref.split("/")[2]) for ref, recipient in rows if ref.count("/") == 3}
+
+
+def recipient_mark(keys, recipient: str) -> str:
+    """How ``wraps_at_hub`` names a recipient (a keyed hash: whom a family shares with is personal)."""
+    return keys.lookup_hash("wrap-recipient", recipient)
+
+
 def all_families(db: sqlite_utils.Database) -> list[tuple[str, SyncStatus]]:
     return [(row[0], family_sync_status(db, row[0]))
             for row in db.execute("SELECT family_id FROM hub_links ORDER BY enrolled_at").fetchall()]

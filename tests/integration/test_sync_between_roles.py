@@ -338,3 +338,19 @@ def test_after_the_family_space_rotates_its_keys_sync_goes_on_and_old_records_st
     with pytest.raises(Exception):
         old_family.unwrap(wrapped[0], wrapped[1], roles.family_id)
     assert roles.sync().received >= 1
+
+
+def test_the_consent_page_says_a_stop_is_being_passed_on_until_the_hub_has_it(roles):
+    from tests.integration.consent_helpers import decide
+
+    roles.sync()
+    sam = roles.child("Sam")
+    fatima = roles.family.test_client()
+    assert Actions(fatima).login("fatima").status_code == 303
+    pending = "Wordt gestopt: Het Baken College kan dit nog zien tot OnsPlan het stoppen heeft doorgegeven."
+    assert pending not in fatima.get(f"/toestemming/{sam.id}").get_data(as_text=True)
+    assert decide(fatima, sam.id, "school", "plan", "no").status_code == 303
+    page = fatima.get(f"/toestemming/{sam.id}").get_data(as_text=True)
+    assert page.count(pending) == 1  # for the plan only: the other kinds were not shared with the school
+    roles.sync()
+    assert pending not in fatima.get(f"/toestemming/{sam.id}").get_data(as_text=True)

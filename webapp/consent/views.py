@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from sync.record import new_record_id
 from sync.family import hub_directory
-from sync.status import family_sync_status
+from sync.status import family_sync_status, held_at_hub, recipient_mark
 from webapp.auth import family_required
 from webapp.consent import texts
 from webapp.consent.texts import local_time
@@ -40,6 +40,18 @@ from webapp.records import get_store
 from webapp.render import render
 
 bp = Blueprint("consent", __name__)
+
+
+@bp.context_processor
+def _stop_pending():
+    """`stop_pending(org_id, kind)`: the hub may still hold this child's keys of this kind for the
+    organisation (a withdrawal not yet passed on); the card says "wordt gestopt" until it is."""
+    child_id = (request.view_args or {}).get("child_id")
+    if not child_id or not current_user.is_authenticated or current_user.is_professional:
+        return {"stop_pending": lambda _org, _kind: False}
+    store = get_store()
+    held = held_at_hub(store.db, store.keys, current_user.family_id, child_id)
+    return {"stop_pending": lambda org, kind: (recipient_mark(store.keys, org), kind.value) in held}
 
 
 def _today() -> date:
