@@ -46,11 +46,14 @@ def create_app(role: str | None = None, config: Config | None = None, **override
             node_id = new_record_id()[:8]
             set_meta(conn, "node_id", node_id)
         hlc = HybridClock(f"{config.role[0]}{node_id}")
+        # After a restart (or a wall clock that went back, say after running a day ahead) new stamps
+        # still order after every stored one, on both roles.
         if config.role == "family":
-            # After a restart (or a wall clock that went back) new stamps still order after stored ones.
             latest = RecordStore(conn, keys, hlc).latest_clock()
-            if latest:
-                hlc.observe(Stamp.parse(latest))
+        else:
+            latest = conn.execute("SELECT MAX(clock) FROM envelopes").fetchone()[0]
+        if latest:
+            hlc.observe(Stamp.parse(latest))
     finally:
         conn.conn.close()
     app.extensions["onsplan.clock"] = hlc

@@ -265,3 +265,18 @@ def test_a_withdrawal_whose_answer_is_lost_and_then_a_new_yes_converge_and_the_s
                    for _i, subject, category in what_opens(roles.hub_db(), school, roles.org_keys(school)))
     finally:
         roles.stop()
+
+
+def test_after_the_hub_ran_a_day_ahead_and_restarted_its_new_stamps_still_sort_after_what_it_holds(seeded, tmp_path):
+    from tests.conftest import make_app
+
+    roles = start_roles(seeded, tmp_path)
+    try:
+        ahead = _hub_note(roles, "Gemaakt toen de klok van de hub een dag voorliep.", DAY_MS)
+        roles.server.stop()
+        restarted = make_app("hub", tmp_path / "hub")  # the same folder: the clock is right again
+        with restarted.app_context():
+            later = clock().now()
+        assert str(later) > ahead  # never stamped before a record the hub already holds
+    finally:
+        roles.stop()
