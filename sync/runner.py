@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask
@@ -67,7 +68,12 @@ class NewsWatcher(threading.Thread):
             for family_id in families:
                 if self.stopping.is_set():
                     break
-                self.watch_once(family_id, max(2, self.wait // len(families)))
+                started = time.monotonic()
+                news = self.watch_once(family_id, max(2, self.wait // len(families)))
+                if time.monotonic() - started < 1:
+                    # Answered at once: news the round has not fetched yet (it runs within a second),
+                    # or a busy hub. Either way, do not ask again straight away.
+                    self.stopping.wait(1.0 if news else self.pause)
 
     def watch_once(self, family_id: str, wait: int) -> bool:
         """One long poll for one family; True when the hub had news (the next round is wanted)."""

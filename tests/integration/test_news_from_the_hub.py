@@ -142,3 +142,28 @@ def test_a_wait_with_wrong_fields_is_refused_with_a_reason(roles):
         body = signer.body(request)
         response = _post(roles, "/sync/v1/wait", body, signer.headers("/sync/v1/wait", body))
         assert response.status_code == 400 and reason in response.get_json()["error"], request
+
+
+def test_a_busy_hub_is_not_asked_again_at_once(roles):
+    from sync.hub_api import WAIT_SLOTS
+
+    roles.sync()
+    _wait(roles, 0)
+    asked = []
+
+    class Counting(Transport):
+        def post(self, path, body, headers):
+            asked.append(path)
+            return super().post(path, body, headers)
+
+    watcher = NewsWatcher(roles.family, wait=10, transport_for=Counting, pause=5.0)
+    taken = [WAIT_SLOTS.acquire(blocking=False) for _ in range(2)]
+    try:
+        watcher.start()
+        time.sleep(2)
+    finally:
+        watcher.stop()
+        for slot in taken:
+            if slot:
+                WAIT_SLOTS.release()
+    assert 1 <= asked.count("/sync/v1/wait") <= 2, asked  # one quick "busy" answer, then a pause
