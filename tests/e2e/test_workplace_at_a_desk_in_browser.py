@@ -25,6 +25,7 @@ def hub(tmp_path_factory):
 def test_at_1280_px_the_caseload_uses_the_width_and_the_childs_page_does_not_overflow(browser, hub):
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL").new_page()
     professional_sign_in(page, hub)
+    page.wait_for_load_state("load")  # the workplace's own stylesheet too
     main_width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
     assert main_width > 1000, main_width  # not the phone's 48rem column
     tops = page.evaluate("[...document.querySelectorAll('.card-list > .card')].map(c => c.getBoundingClientRect().top)")
@@ -32,6 +33,7 @@ def test_at_1280_px_the_caseload_uses_the_width_and_the_childs_page_does_not_ove
     expect(page.get_by_role("search").get_by_label("Zoeken op voornaam")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"^Sam, ")).click()
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     panel = page.evaluate("document.querySelector('#moment').getBoundingClientRect().width")
     assert panel <= 48 * 16 + 60, panel  # forms stay a readable width (48rem and padding)
