@@ -33,7 +33,7 @@ def create_app(role: str | None = None, config: Config | None = None, **override
 
     from webapp import assets, auth, db, errors, i18n, security
     from webapp.records import RecordStore, get_meta, set_meta
-    from webapp.render import htmx
+    from webapp.render import compact_page, htmx
 
     keys = load_or_create_node_key(config.node_key_path, config.node_key_b64)
     app.extensions["onsplan.node_key"] = keys
@@ -62,6 +62,7 @@ def create_app(role: str | None = None, config: Config | None = None, **override
     assets.init_app(app)
     i18n.init_app(app)
     htmx.init_app(app)
+    app.after_request(compact_page)
     auth.init_app(app)
     errors.init_app(app)
     _register_blueprints(app, config.role)

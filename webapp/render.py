@@ -1,10 +1,17 @@
 """Page or fragment: the one helper that looks at htmx request headers."""
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template
+import re
+
+from flask import Response, flash, make_response, redirect, render_template
 from flask_htmx import HTMX
 
 htmx = HTMX()
+
+# Whitespace between two tags: the templates' indentation. Text a person typed never holds a raw
+# "<" or ">" (it is escaped), so only whitespace between tags matches; one character of it stays,
+# so every page renders as before.
+_BETWEEN_TAGS = re.compile(r">[ \t\r\n]{2,}<")
 
 
 def render(page: str, partial: str | None = None, status: int = 200, **context: object):
@@ -25,3 +32,11 @@ def after_change(redirect_to: str, partial: str, message: str | None = None, **c
     if message:
         flash(message, "success")
     return redirect(redirect_to, 303)
+
+
+def compact_page(response: Response) -> Response:
+    """Send pages without their templates' indentation (pages are not compressed, see
+    webapp.security): about a thousand bytes less for a plan page on a phone."""
+    if response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed:
+        response.set_data(_BETWEEN_TAGS.sub(">\n<", response.get_data(as_text=True)))
+    return response

@@ -75,18 +75,35 @@
         form.reset();
         form.querySelector("[name=client_id]").value = newId();
       }
-      var template = document.getElementById("saved-offline-message");
-      var old = form.querySelector("[data-not-sent]");
-      if (old) { old.remove(); }
-      if (template) {
-        var message = template.content.firstElementChild.cloneNode(true);
-        // A form can say what waiting means for it (a withdrawal takes effect only when sent).
-        if (form.hasAttribute("data-outbox-saved")) { message.textContent = form.getAttribute("data-outbox-saved"); }
-        form.insertBefore(message, form.firstChild);
-        message.focus();
-      }
+      var message = say(form);
+      if (message) { message.focus(); }
       showCount();
     });
+  }
+  // "Saved on this phone" at the top of the form; a form can say what waiting means for it (a
+  // withdrawal takes effect only when sent).
+  function say(form) {
+    var template = document.getElementById("saved-offline-message");
+    var old = form.querySelector("[data-not-sent]");
+    if (old) { old.remove(); }
+    if (!template) { return null; }
+    var message = template.content.firstElementChild.cloneNode(true);
+    if (form.hasAttribute("data-outbox-saved")) { message.textContent = form.getAttribute("data-outbox-saved"); }
+    form.insertBefore(message, form.firstChild);
+    return message;
+  }
+  // A waiting item of a form that is not a list (answers, a consent choice, a status): after a
+  // reload, live or kept, the form shows what waits and says so. Sent again, it replaces the item.
+  function restore(form, item) {
+    var values = {};
+    item.fields.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var sent = values[field.name];
+      if (!sent || /^(submit|button|file)$/.test(field.type)) { return; }
+      if (/^(radio|checkbox)$/.test(field.type)) { field.checked = sent.indexOf(field.value) >= 0; }
+      else { field.value = sent[0]; }
+    });
+    say(form);
   }
   // A kept item shown in place, in the list it will join once sent (a comment, an afspraak).
   function preview(form, item) {
@@ -118,10 +135,22 @@
   function showKept() {
     return mine().then(function (items) {
       items.filter(function (item) { return item.status === "waiting"; }).forEach(function (item) {
-        document.querySelectorAll("form[data-outbox-preview]").forEach(function (form) {
-          if (target(form) === item.url) { preview(form, item); }
+        document.querySelectorAll("form").forEach(function (form) {
+          if (!keepable(form) || target(form) !== item.url) { return; }
+          if (form.hasAttribute("data-outbox-preview")) { preview(form, item); } else { restore(form, item); }
+        });
+        // A page without the form itself says in place that something waits for it (a stop).
+        document.querySelectorAll("[data-outbox-for]").forEach(function (note) {
+          if (note.getAttribute("data-outbox-for") === item.url) { note.hidden = false; }
         });
       });
+    });
+  }
+  // Every page, live or kept (reloaded offline, or back from the browser's cache), gives its
+  // forms ids of its own, so two things made from one page never share an id.
+  function fresh() {
+    document.querySelectorAll("[name=client_id], [name=decision_id]").forEach(function (field) {
+      field.value = newId();
     });
   }
   function markSent(id) {
@@ -257,6 +286,8 @@
     });
   }
 
+  fresh();
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { fresh(); showKept(); } });
   showCount();
   renderList();
   showKept().then(function () { if (navigator.onLine) { sendAll(); } });
