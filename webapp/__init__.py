@@ -130,6 +130,11 @@ def _template_globals(app: Flask) -> None:
         return gettext("Plan of %(name)s", name=child.name)
 
     app.jinja_env.globals["plan_of"] = plan_of
+    # A fresh id for a form that changes something: sent twice (a double tap, a replay from the
+    # phone's outbox), it is stored once. The phone gives kept pages new ones (outbox.js).
+    from sync.record import new_record_id
+
+    app.jinja_env.globals["client_id"] = new_record_id
 
     from webapp.errors import request_id
 

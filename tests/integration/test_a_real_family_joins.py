@@ -251,3 +251,56 @@ def test_an_involvement_of_another_family_is_not_found(roles):
         demo_item = involved_for_family(get_store(), roles.family_id)[0].id
     assert parent.client.get(f"/betrokkenen/{demo_item}/stoppen").status_code == 404
     assert parent.post_form("/betrokkenen", f"/betrokkenen/{demo_item}/stoppen").status_code == 404
+
+
+def _send_twice_with_the_same_cookie(client, action: str, data: dict):
+    """A double tap: both sends carry the cookie the page had, whatever the first answer set."""
+    cookie = client.get_cookie("onsplan_family")
+    first = client.post(action, data=data)
+    client.set_cookie("onsplan_family", cookie.value if cookie else "")
+    second = client.post(action, data=data)
+    return first, second
+
+
+def test_the_code_and_the_account_form_sent_twice_make_one_family_and_one_account(roles):
+    code = _code_from_workplace(_karin(roles))
+    links = roles.family_db().execute("SELECT COUNT(*) FROM hub_links").fetchone()[0]
+    parent = roles.family.test_client()
+    token = csrf_token(parent.get("/aanmelden").get_data(as_text=True))
+    first, second = _send_twice_with_the_same_cookie(parent, "/aanmelden", {"csrf_token": token, "code": code})
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"].endswith("/aanmelden/account")  # not "this code is used already"
+    assert roles.family_db().execute("SELECT COUNT(*) FROM hub_links").fetchone()[0] == links + 1
+
+    form = parent.get("/aanmelden/account").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(form), "name": "Yara Bakker", "login": "yara", "password": PASSWORD,
+            "password_again": PASSWORD}
+    first, second = _send_twice_with_the_same_cookie(parent, "/aanmelden/account", data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"].endswith("/home")  # signed in, not sent back to fill in a code
+    assert "Hallo Yara" in parent.get("/home").get_data(as_text=True)
+    family_id = _new_family_id(roles)
+    with roles.family.app_context():
+        assert [p.name for p in family_members(get_store(), family_id)] == ["Yara Bakker"]
+    assert roles.family_db().execute("SELECT COUNT(*) FROM accounts WHERE family_id = ?",
+                                     [family_id]).fetchone()[0] == 1
+
+    # Someone else with the same session but without the password is not signed in by it.
+    stranger = roles.family.test_client()
+    first = stranger.post("/aanmelden", data={"csrf_token": csrf_token(stranger.get("/aanmelden").get_data(
+        as_text=True)), "code": code})
+    assert first.status_code == 422 and "gebruikt" in first.get_data(as_text=True)
+
+
+def test_a_hub_code_sent_twice_by_a_family_connects_it_once_without_an_error(roles):
+    family_id = add_family_account(roles.family, login="eva", name="Eva Bakker", family_id="new",
+                                   children=(("Jesse", "2016-04-02"),))
+    eva = Actions(roles.family.test_client())
+    eva.login("eva")
+    code = _code_from_workplace(_karin(roles), label="Gezin van Jesse")
+    token = csrf_token(eva.client.get("/betrokkenen").get_data(as_text=True))
+    for _ in range(2):
+        response = eva.client.post("/betrokkenen/code", data={"csrf_token": token, "hub-code": code})
+        assert response.status_code == 303
+    assert roles.family_db().execute("SELECT COUNT(*) FROM hub_links WHERE family_id = ?",
+                                     [family_id]).fetchone()[0] == 1

@@ -9,15 +9,15 @@ from flask_login import current_user
 
 from webapp.auth import FamilyMember, MustWait, check_password, queries, safe_next, sign_in, sign_out, wait_message
 from webapp.auth.forms import FamilyLoginForm, InvitationCodeForm, NewAccountForm
-from webapp.auth.passwords import hash_password
+from webapp.auth.passwords import hash_password, verify_password
 from webapp.db import get_db, transaction
 from webapp.people.members import add_member, find_member, may_have_youth_account
-from webapp.records import get_store, node_key
+from webapp.records import get_meta, get_store, node_key, set_meta
 from webapp.render import render
 from webapp.safety import LEFT_COOKIE
 from webapp.security import limiter
 from sync.record import new_record_id
-from sync.wire import SyncError
+from sync.wire import SyncError, normalise_code
 from webapp.consent.texts import LOCAL_TIME_ZONE
 from webapp.family.hub_link import hub_code_problem, is_hub_code, join_as_new_family
 from webapp.family.invitations import issue_invitation
@@ -100,7 +100,7 @@ def join():
     if request.method == "POST" and is_hub_code(raw_code):
         # A hub's invitation: a new family that joins a school's or wijkteam's hub.
         try:
-            session[JOIN_SESSION_KEY] = _join_hub_as_new_family(raw_code)
+            session[JOIN_SESSION_KEY] = _family_made_with(raw_code) or _join_hub_as_new_family(raw_code)
             return redirect(url_for("auth.join_account"), 303)
         except SyncError as problem:
             form.code.data = raw_code
@@ -129,14 +129,51 @@ def join():
     return render("auth/join.html", form=form, status=status if status != 200 else (422 if form.errors else 200))
 
 
+def _code_mark(code: str) -> str:
+    return "made-with-hub-code:" + node_key().lookup_hash("hub-code", normalise_code(code))
+
+
+def _sender() -> str:
+    """Who sends this form, as far as a second send of it can tell: its session's CSRF secret (the
+    same for a double tap, another one on any other phone or browser)."""
+    return node_key().lookup_hash("join-sender", str(session.get("csrf_token", "")))
+
+
+def _family_made_with(code: str) -> str | None:
+    """The first parent's invitation of the family this hub code made here a moment ago from this same
+    session, while it is still open: the same form sent twice (a double tap) goes on with that family,
+    not into "this code is used". Anyone else with the code gets "used", as before."""
+    made = (get_meta(get_db(), _code_mark(code)) or "").split(" ")
+    if len(made) == 2 and made[1] == _sender() and queries.open_invitation_by_id(get_db(), made[0]):
+        return made[0]
+    return None
+
+
 def _join_hub_as_new_family(code: str) -> str:
     """Make a new family with the hub of the invitation, and the first parent's invitation here;
     returns that invitation's id. Raises SyncError (nothing is left behind)."""
     store = get_store()
     family_id = join_as_new_family(store, code)
-    code, _expires = issue_invitation(store.db, family_id=family_id, role="parent", person_id=None,
+    made, _expires = issue_invitation(store.db, family_id=family_id, role="parent", person_id=None,
                                       created_by="hub-invitation", days=1)
-    return queries.open_invitation(store.db, code.replace("-", ""))["id"]
+    invitation_id = queries.open_invitation(store.db, made.replace("-", ""))["id"]
+    set_meta(store.db, _code_mark(code), f"{invitation_id} {_sender()}")
+    return invitation_id
+
+
+def _account_made_with(invitation_id: str) -> dict | None:
+    """The account this invitation was just used for, when the form sent names it with its own
+    username and password (a second send of the same form); otherwise None."""
+    db = get_db()
+    row = db.execute("SELECT used_by FROM invitations WHERE id = ?", [invitation_id]).fetchone()
+    login = request.form.get("login", "")
+    if row is None or not row[0] or not login:
+        return None
+    account = queries.account_by_login(db, node_key().lookup_hash("login", login))
+    if account is None or account["id"] != row[0] or not verify_password(account["password_hash"],
+                                                                          request.form.get("password", "")):
+        return None
+    return account
 
 
 @bp.route("/aanmelden/account", methods=["GET", "POST"])
@@ -146,6 +183,13 @@ def join_account():
     db, keys = get_db(), node_key()
     invitation_id = session.get(JOIN_SESSION_KEY)
     invitation = queries.open_invitation_by_id(db, invitation_id) if isinstance(invitation_id, str) else None
+    if invitation is None and request.method == "POST" and isinstance(invitation_id, str):
+        made = _account_made_with(invitation_id)
+        if made is not None:  # the same form sent twice: the account exists, this is its maker
+            session.pop(JOIN_SESSION_KEY, None)
+            sign_in(made["id"], lambda token: FamilyMember(made["id"], made["family_id"], made["person_id"],
+                                                           made["role"], token))
+            return redirect(url_for("home.index"), 303)
     if invitation is None:
         if invitation_id:  # used meanwhile (maybe on another phone) or expired
             session.pop(JOIN_SESSION_KEY, None)

@@ -8,8 +8,9 @@ from flask_login import current_user
 
 from sync.family import hub_directory
 from sync.status import family_sync_status
-from sync.wire import SyncError
+from sync.wire import SyncError, normalise_code
 from webapp.auth import family_required, parent_required, queries
+from webapp.client_ids import form_client_id, sent_before
 from webapp.consent.readers import what_organisation_reads
 from webapp.consent.rules import Basis
 from webapp.consent.texts import kind_label
@@ -21,7 +22,7 @@ from webapp.limits import MAX_CHILDREN, MAX_PARENTS
 from webapp.people.access import children_of_current_user, current_members
 from webapp.people.involved import change_involvement, include_new_child, involve_organisation, involved_for_family
 from webapp.people.members import add_member, may_have_youth_account
-from webapp.records import get_store
+from webapp.records import get_meta, get_store, node_key, set_meta
 from webapp.render import render
 from webapp.security import limiter
 
@@ -61,6 +62,8 @@ def page():
 @parent_required
 def add_child():
     """Add a child to the family (parents only)."""
+    if sent_before():
+        return redirect(url_for("family.page"), 303)  # sent twice: one child
     form = ChildForm(prefix="child", today=current_app.config["ONSPLAN"].today())
     if not form.validate_on_submit():
         return _page(child_form=form, status=422)
@@ -71,7 +74,7 @@ def add_child():
     with transaction(store.db):
         child = add_member(store, family_id=current_user.family_id, author=current_user.person_id,
                            name=form.name.data, role="child", birth_date=form.birth_date.data,
-                           school_stage=form.school_stage.data)
+                           school_stage=form.school_stage.data, record_id=form_client_id())
         include_new_child(store, current_user.family_id, current_user.person_id, child.id)
     flash(_("%(name)s is added to your family.", name=form.name.data), "success")
     return redirect(url_for("family.page"), 303)
@@ -81,6 +84,8 @@ def add_child():
 @parent_required
 def add_parent():
     """Add the other parent or verzorger (parents only); invite them next."""
+    if sent_before():
+        return redirect(url_for("family.page"), 303)  # sent twice: one parent
     form = ParentForm(prefix="parent")
     if not form.validate_on_submit():
         return _page(parent_form=form, status=422)
@@ -88,7 +93,7 @@ def add_parent():
         form.form_errors.append(_("A family in OnsPlan has at most %(n)s parents and carers.", n=MAX_PARENTS))
         return _page(parent_form=form, status=422)
     add_member(get_store(), family_id=current_user.family_id, author=current_user.person_id,
-               name=form.name.data, role="parent", has_gezag=form.has_gezag.data)
+               name=form.name.data, role="parent", has_gezag=form.has_gezag.data, record_id=form_client_id())
     flash(_("%(name)s is added. You can now make an invitation code.", name=form.name.data), "success")
     return redirect(url_for("family.page"), 303)
 
@@ -112,7 +117,8 @@ def invite():
     with transaction(db):
         code, expires_at = issue_invitation(
             db, family_id=current_user.family_id, role="parent" if person.role == "parent" else "youth",
-            person_id=person.id, created_by=current_user.person_id, days=config.invitation_days)
+            person_id=person.id, created_by=current_user.person_id, days=config.invitation_days,
+            invitation_id=form_client_id())
     return _page(new_code={"code": code, "name": person.name, "expires_at": expires_at})
 
 
@@ -183,11 +189,15 @@ def join_hub_later():
     form = HubCodeForm(prefix="hub")
     if not form.validate_on_submit():
         return _involved_page(code_form=form, status=422)
+    mark = "joined-with-hub-code:" + node_key().lookup_hash("hub-code", normalise_code(form.code.data))
+    if get_meta(get_db(), mark) == current_user.family_id:  # the same form sent twice: joined once
+        return redirect(url_for("family.involved"), 303)
     try:
         joined = join_existing_family(get_store(), current_user.family_id, form.code.data)
     except SyncError as problem:
         form.code.errors.append(hub_code_problem(problem))
         return _involved_page(code_form=form, status=422)
+    set_meta(get_db(), mark, current_user.family_id)
     name = joined.organisation.name if joined.organisation else ""
     flash(_("Your plan is connected with %(name)s. You decide what they may see on the page Consent.",
             name=name) if name else _("Your plan is connected. You decide what is shared on the page Consent."),
@@ -199,6 +209,8 @@ def join_hub_later():
 @parent_required
 def add_involved():
     """Add an organisation of the hub's directory to one or more children (parents)."""
+    if sent_before():
+        return redirect(url_for("family.involved"), 303)  # sent twice: added once
     store = get_store()
     _hub_name, organisations = hub_directory(store, current_user.family_id)
     addable = _addable(organisations, involved_for_family(store, current_user.family_id))
@@ -211,7 +223,7 @@ def add_involved():
         involve_organisation(store, current_user.family_id, current_user.person_id, organisation_id=organisation.id,
                              organisation=organisation.name, sector=organisation.sector,
                              children=form.children.data, professional=form.professional.data,
-                             contact=form.contact.data)
+                             contact=form.contact.data, record_id=form_client_id())
     reads = _reads_now(organisation.id)
     if reads:  # a yes given before it was taken off counts again, and so does a legal ground
         flash(_("%(name)s is added. They may see now: %(what)s. You change that on the page Consent.",
@@ -226,6 +238,8 @@ def add_involved():
 @parent_required
 def change_involved(item_id: str):
     """Change which children an organisation works with (parents)."""
+    if sent_before():
+        return redirect(url_for("family.involved"), 303)  # sent twice: changed once
     organisation = _involved_item(item_id)
     children = [(c.id, c.name) for c in children_of_current_user()]
     form = InvolvementForm(prefix=f"org-{organisation.id[:8]}", children=children)
@@ -233,7 +247,8 @@ def change_involved(item_id: str):
         return _involved_page(changed=(organisation.id, form), status=422)
     store = get_store()
     with transaction(store.db):
-        change_involvement(store, current_user.family_id, current_user.person_id, organisation, form.children.data)
+        change_involvement(store, current_user.family_id, current_user.person_id, organisation, form.children.data,
+                           record_id=form_client_id())
     names = ", ".join(c.name for c in children_of_current_user() if c.id in form.children.data)
     flash(_("Saved. %(name)s works with: %(children)s.", name=organisation.organisation, children=names),
           "success")
@@ -244,11 +259,14 @@ def change_involved(item_id: str):
 @parent_required
 def stop_involved(item_id: str):
     """Ask first, then record that an organisation no longer works with the family (parents)."""
+    if request.method == "POST" and sent_before():
+        return redirect(url_for("family.involved"), 303)  # sent twice: stopped once
     organisation = _involved_item(item_id)
     if request.method == "POST":  # CSRF is checked for every POST (webapp.security)
         store = get_store()
         with transaction(store.db):
-            change_involvement(store, current_user.family_id, current_user.person_id, organisation, removed=True)
+            change_involvement(store, current_user.family_id, current_user.person_id, organisation, removed=True,
+                               record_id=form_client_id())
         still = _reads_now(organisation.organisation_id)
         if still:  # a legal ground or an emergency is not consent: taking them off does not end it
             flash(_("%(name)s no longer works with your family in OnsPlan. Because of a legal ground or an "

@@ -53,7 +53,7 @@ def _current_record(store: RecordStore, family_id: str, item: str):
 def involve_organisation(store: RecordStore, family_id: str, author: str, *, organisation_id: str,
                          organisation: str, sector: str, children: list[str], professional: str = "",
                          role: str = "", contact: str = "", regisseur: bool = False,
-                         family_wide: bool = False) -> Involved:
+                         family_wide: bool = False, record_id: str | None = None) -> Involved:
     """Record that an organisation of the hub's directory works with these children. ``family_wide``:
     it came with the family's invitation, so a child added later is included too. An organisation
     that was involved before gets a new version of the same item (it is one organisation)."""
@@ -68,12 +68,13 @@ def involve_organisation(store: RecordStore, family_id: str, author: str, *, org
             body.update(regisseur=True, professional=professional or earlier.body.get("professional", ""),
                         role=role or earlier.body.get("role", ""))
     record = store.write(family_id=family_id, kind="involved", author=author, body=body,
-                         replaces=earlier.id if earlier else None)
+                         replaces=earlier.id if earlier else None, record_id=record_id)
     return _involved(record.item, record.body)
 
 
 def change_involvement(store: RecordStore, family_id: str, author: str, involved: Involved,
-                       children: list[str] | None = None, removed: bool = False) -> None:
+                       children: list[str] | None = None, removed: bool = False,
+                       record_id: str | None = None) -> None:
     """A new version: other children, or not involved any more (the consent page stops offering it;
     what was shared stops at the next sync round, because nobody reads for an organisation that is
     not involved)."""
@@ -85,7 +86,8 @@ def change_involvement(store: RecordStore, family_id: str, author: str, involved
         body["children"] = list(dict.fromkeys(children))
     if removed:
         body.update(removed=True, regisseur=False, family_wide=False)
-    store.write(family_id=family_id, kind="involved", author=author, body=body, replaces=current.id)
+    store.write(family_id=family_id, kind="involved", author=author, body=body, replaces=current.id,
+                record_id=record_id)
 
 
 def include_new_child(store: RecordStore, family_id: str, author: str, child_id: str) -> None:

@@ -80,13 +80,13 @@ class PlanWriter:
         }, record_id=record_id)
         return record_id
 
-    def _goal_record(self, goal: Goal, **changes: Any) -> None:
+    def _goal_record(self, goal: Goal, record_id: str | None = None, **changes: Any) -> None:
         current = goal.current
         body = {"item": goal.id, "version": current.version, "status": current.status.value,
                 "life_domain": current.life_domain, "title": current.title, "strengths": current.strengths,
                 "gas": list(current.gas) if current.gas else None, "by": self.author}
         body.update(changes)
-        self._add("goal", goal.child, body)
+        self._add("goal", goal.child, body, record_id=record_id)
 
     def agree(self, goal: Goal, *, role: str | None, side: str, today: date, child_birth: date) -> GoalStatus:
         """Record agreement with the current version; the goal becomes afgesproken once both sides agreed."""
@@ -106,10 +106,11 @@ class PlanWriter:
                 self._goal_record(refreshed, status=status.value)
         return status
 
-    def change_status(self, goal: Goal, target: GoalStatus) -> None:
-        """Move the goal along its lifecycle; raises TransitionRefused for a step that is not allowed."""
+    def change_status(self, goal: Goal, target: GoalStatus, record_id: str | None = None) -> None:
+        """Move the goal along its lifecycle; raises TransitionRefused for a step that is not allowed.
+        The record takes the form's id, so a resent form is one change."""
         transition(goal.current.status, target)
-        self._goal_record(goal, status=target.value)
+        self._goal_record(goal, record_id=record_id, status=target.value)
 
     def undo_stop(self, goal: Goal, back_to) -> None:
         """Take back a stop: the goal gets the status it had before, naming the stop it undoes (one
@@ -161,13 +162,16 @@ class PlanWriter:
         self._add("comment", child_id, {"goal": goal_id, "text": text, "by_youth": by_youth, "question": True,
                                         "reply_to": review_id, "by": self.author}, record_id=record_id)
 
-    def revise(self, goal: Goal, *, life_domain: str, title: str, strengths: str, gas: list[str] | None) -> None:
-        """A changed goal: the current version ends as bijgesteld, a new version is proposed for agreement."""
+    def revise(self, goal: Goal, *, life_domain: str, title: str, strengths: str, gas: list[str] | None,
+               record_id: str | None = None) -> None:
+        """A changed goal: the current version ends as bijgesteld, a new version is proposed for agreement
+        (the new version takes the form's id, so a resent form is one change)."""
         with transaction(self.db):
             if goal.current.status is GoalStatus.ACTIVE:
                 self._goal_record(goal, status=GoalStatus.ADJUSTED.value)
-            self._goal_record(goal, version=goal.current.version + 1, status=GoalStatus.PROPOSED.value,
-                              life_domain=life_domain, title=title, strengths=strengths, gas=gas)
+            self._goal_record(goal, record_id=record_id, version=goal.current.version + 1,
+                              status=GoalStatus.PROPOSED.value, life_domain=life_domain, title=title,
+                              strengths=strengths, gas=gas)
 
     def comment(self, child_id: str, *, goal_id: str | None, text: str, by_youth: bool, question: bool,
                 record_id: str | None = None) -> None:
@@ -188,7 +192,7 @@ class PlanWriter:
             "due": due.isoformat() if due else None, "status": "open", "by": self.author}, record_id=record_id)
         return record_id
 
-    def change_afspraak_status(self, child_id: str, afspraak, status: str) -> None:
+    def change_afspraak_status(self, child_id: str, afspraak, status: str, record_id: str | None = None) -> None:
         """Mark an afspraak done, cancelled or open again (a new record; the old one is history). The
         status it has already (a form sent twice, a replay from the outbox) writes nothing."""
         if afspraak.status == status:
@@ -197,7 +201,7 @@ class PlanWriter:
             "item": afspraak.id, "goal": afspraak.goal,
             "who": {"kind": afspraak.who_kind, "id": afspraak.who_id, "label": afspraak.who_label},
             "what": afspraak.what, "due": afspraak.due.isoformat() if afspraak.due else None,
-            "status": status, "by": self.author})
+            "status": status, "by": self.author}, record_id=record_id)
 
 
 def settle_after_arrival(store: RecordStore, record, today: date) -> None:

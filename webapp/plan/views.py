@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.auth import family_required
+from webapp.client_ids import form_client_id, sent_before
 from webapp.consent.readers import who_sees_plan
 from webapp.consent.rules import InfoKind
 from webapp.plan import labels
@@ -194,11 +195,11 @@ def change_status(child_id, goal_id):
         target = GoalStatus(_form_value("status"))
         if target not in FAMILY_STATUS_STEPS:
             raise TransitionRefused("not a family step")
-        if goal.current.status is target:
+        if goal.current.status is target or sent_before():
             return _status_changed(child, goal_id)  # sent twice (a double tap, an outbox replay): changed once
         if target is GoalStatus.STOPPED and _form_value("confirm") != "1":
             return _goal_page(child, me, goal_id, confirm_stop=True)  # stopping cannot be undone: ask first
-        _writer(me).change_status(goal, target)
+        _writer(me).change_status(goal, target, record_id=form_client_id())
     except (ValueError, TransitionRefused):
         return _goal_page(child, me, goal_id, status=422,
                           error=_("This status change is not possible for this goal now."))
@@ -294,13 +295,15 @@ def revise_goal(child_id, goal_id):
     if not may_agree_now(me, child, goal.current.life_domain) and current_user.role != "youth":
         abort(403)
     current = goal.current
+    if _is_post() and sent_before():
+        return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id), 303)  # the change counted once
     form = GoalForm() if _is_post() else GoalForm(
-        formdata=None, life_domain=current.life_domain, title=current.title, strengths=current.strengths,
+        formdata=None, client_id=_new_client_id(), life_domain=current.life_domain, title=current.title, strengths=current.strengths,
         use_gas=bool(current.gas), **{name: (current.gas[i] if current.gas else "")
                                       for i, name in enumerate(GoalForm.gas_levels.values())})
     if form.validate_on_submit():
         _writer(me).revise(goal, life_domain=form.life_domain.data, title=form.title.data,
-                           strengths=form.strengths.data, gas=form.gas_values())
+                           strengths=form.strengths.data, gas=form.gas_values(), record_id=form.client_id.data or None)
         _agree_as_author(child, me, goal.id)
         flash(_("The change is saved as a new version. Everyone who decides is asked to agree again."), "success")
         return redirect(url_for("plan.goal", child_id=child.id, goal_id=goal.id), 303)
@@ -359,7 +362,8 @@ def afspraak_status(child_id, afspraak_id):
     status = _form_value("status")
     if status not in AFSPRAAK_STATUSES:
         abort(422)
-    _writer(me).change_afspraak_status(child.id, afspraak, status)
+    if not sent_before():  # a form sent twice changes the afspraak once
+        _writer(me).change_afspraak_status(child.id, afspraak, status, record_id=form_client_id())
     plan = _plan(child)
     return after_change(url_for("plan.overview", child_id=child.id) + "#afspraken", "plan/_afspraken.html",
                         child=child, afspraken=afspraken_in_order(plan.afspraken, current_user.person_id, today()),

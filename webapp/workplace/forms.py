@@ -120,6 +120,7 @@ class CloseMomentForm(FlaskForm):
 
 
 class InviteFamilyForm(FlaskForm):
+    client_id = HiddenField()
     label = StringField(_l("Which family is this code for?"), filters=[_strip],
                         description=_l("Only for you and your colleagues, to keep track. For example: family Bakker, Mila."),
                         validators=[Optional(), Length(max=80, message=_l("Use at most %(n)s characters.", n=80))])

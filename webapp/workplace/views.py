@@ -19,7 +19,7 @@ from sync.record import new_record_id
 from webapp.auth import professional_required, queries
 from webapp.consent import texts
 from webapp.consent.texts import local_time
-from webapp.db import get_db
+from webapp.db import get_db, transaction
 from webapp.paging import requested_page
 from webapp.plan import labels
 from webapp.plan.forms import GoalForm
@@ -394,14 +394,26 @@ def invite():
     if not is_regisseur(reader):
         abort(403)
     config = current_app.config["ONSPLAN"]
-    form, code, made_id = InviteFamilyForm(), None, new_record_id()
+    form, code, db = InviteFamilyForm(), None, get_db()
+    made_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
     if form.validate_on_submit():
-        code = make_invitation(get_db(), _ring(), organisation_id=reader.organisation_id,
-                               created_by=reader.professional_id, hub_url=config.base_url,
-                               days=config.invitation_days, label=form.label.data or "",
-                               label_cipher=_label_cipher(), invitation_id=made_id)
-    invitations = organisation_invitations(get_db(), _label_cipher(), reader.organisation_id)
+        with transaction(db):
+            # The same form sent twice (a double tap): the code of the first send never reached the
+            # screen, so it stops working and this answer shows the one code that works.
+            db.execute("DELETE FROM enrolment_invitations WHERE id = ? AND organisation_id = ? AND used_at IS NULL",
+                       [made_id, reader.organisation_id])
+            if db.execute("SELECT 1 FROM enrolment_invitations WHERE id = ?", [made_id]).fetchone():
+                made_id = new_record_id()  # an id used before for a code that is used: a new one
+            code = make_invitation(db, _ring(), organisation_id=reader.organisation_id,
+                                   created_by=reader.professional_id, hub_url=config.base_url,
+                                   days=config.invitation_days, label=form.label.data or "",
+                                   label_cipher=_label_cipher(), invitation_id=made_id)
+    invitations = organisation_invitations(db, _label_cipher(), reader.organisation_id)
     made = next((i for i in invitations if i.id == made_id), None) if code else None
+    if code:
+        form = InviteFamilyForm(formdata=None)
+    if not form.client_id.data or code:
+        form.client_id.data = new_record_id()
     return render("workplace/invite.html", form=form, code=code, made=made, invitations=invitations,
                   days=config.invitation_days, local_time=local_time,
                   status=422 if form.errors else 200)
@@ -414,8 +426,10 @@ def withdraw_code(invitation_id: str):
     reader = current_reader()
     if not is_regisseur(reader):
         abort(403)
-    if not withdraw_invitation(get_db(), reader.organisation_id, invitation_id):
-        abort(404)
+    if not withdraw_invitation(get_db(), reader.organisation_id, invitation_id) and get_db().execute(
+            "SELECT 1 FROM enrolment_invitations WHERE id = ? AND organisation_id = ?",
+            [invitation_id, reader.organisation_id]).fetchone() is None:
+        abort(404)  # a code that stopped, expired or was used already no longer works either: said again
     flash(_("The code no longer works."), "success")
     return redirect(url_for("workplace.invite"), 303)
 
@@ -517,6 +531,9 @@ def close_moment(family_id: str, child_id: str, moment_id: str):
     form = CloseMomentForm()
     if not form.validate_on_submit():
         abort(400)
+    if moment.closed:  # sent twice, or closed meanwhile: closed once
+        return redirect(url_for("workplace.evaluation_moment", family_id=family_id, child_id=child_id,
+                                moment_id=moment_id), 303)
     write_for_family(get_db(), _ring(), clock(), organisation_id=reader.organisation_id, family_id=family_id,
                      kind="evaluation_moment", subject=child_id, body={
                          "item": moment.id, "date": moment.on.isoformat(), "title": moment.title,
