@@ -50,6 +50,12 @@ class HybridClock:
                 self._last = Stamp(self._last.physical_ms, self._last.counter + 1, self._node)
             return self._last
 
+    def behind_ms(self) -> int:
+        """How far the wall clock is behind the newest stamp issued or seen (0 when it is not): after
+        a clock that ran ahead was corrected, new stamps follow the stored ones until it catches up."""
+        with self._lock:
+            return max(0, self._last.physical_ms - self._wall_ms())
+
     def observe(self, remote: Stamp) -> None:
         """Move past a stamp seen from another node, so our next stamp orders after it."""
         with self._lock:

@@ -1,6 +1,7 @@
 """OnsPlan web application: one factory, two roles (family space and hub)."""
 from __future__ import annotations
 
+import logging
 import secrets
 
 from flask import Flask
@@ -9,6 +10,10 @@ from sync.clock import HybridClock, Stamp
 from webapp.config import Config, load_config
 from webapp.crypto import load_or_create_node_key
 from webapp.paths import asset_dir
+
+# A wall clock this far behind the newest stored stamp is worth a line in the log (and in
+# `onsplan sync-status`): it probably ran ahead and was corrected.
+CLOCK_BEHIND_WARNING_MS = 60_000
 
 
 def create_app(role: str | None = None, config: Config | None = None, **overrides: object) -> Flask:
@@ -54,6 +59,10 @@ def create_app(role: str | None = None, config: Config | None = None, **override
             latest = conn.execute("SELECT MAX(clock) FROM envelopes").fetchone()[0]
         if latest:
             hlc.observe(Stamp.parse(latest))
+        if hlc.behind_ms() > CLOCK_BEHIND_WARNING_MS:
+            logging.getLogger("onsplan.clock").warning(
+                "the wall clock is %d s behind the newest stored stamp (did it run ahead?); new stamps follow "
+                "the stored ones until it catches up", hlc.behind_ms() // 1000)
     finally:
         conn.conn.close()
     app.extensions["onsplan.clock"] = hlc

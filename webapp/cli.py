@@ -300,13 +300,18 @@ def audit_verify(config_file: str | None) -> None:
 
 
 @main.command("sync-status")
+@click.option("--role", type=click.Choice(["family", "hub"]), default="family", show_default=True)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False))
-def sync_status(config_file: str | None) -> None:
+def sync_status(role: str, config_file: str | None) -> None:
     """Family space: per family that joined a hub, when it last sent and received, and what failed.
-    Shows ids, times and counts only."""
+    Hub: how many families joined, and whether its clock is behind what it holds. Shows ids, times
+    and counts only."""
     from sync.status import all_families
     from webapp.db import get_db
 
+    if role == "hub":
+        _hub_sync_status(config_file)
+        return
     app = _app("family", config_file)
     with app.app_context():
         families = all_families(get_db())
@@ -321,6 +326,25 @@ def sync_status(config_file: str | None) -> None:
         if status.failures:
             line += f"  failing x{status.failures}: {status.last_error}"
         click.echo(line)
+
+
+def _hub_sync_status(config_file: str | None) -> None:
+    from datetime import datetime, timezone
+
+    from webapp import CLOCK_BEHIND_WARNING_MS
+    from webapp.db import get_db
+
+    app = _app("hub", config_file)
+    with app.app_context():
+        families = get_db().execute("SELECT COUNT(*) FROM enrolled_families").fetchone()[0]
+    hlc = app.extensions["onsplan.clock"]
+    click.echo(f"hub: {families} families joined; clock {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
+    behind = hlc.behind_ms()
+    if behind > CLOCK_BEHIND_WARNING_MS:
+        hours, rest = divmod(behind // 1000, 3600)
+        click.echo(f"clock behind: the wall clock is {hours} h {rest // 60} min behind the newest stamp this hub"
+                   " holds (it ran ahead and was corrected?). New records are stamped after that newest one, so"
+                   " nothing sorts wrong; check the server's time.")
 
 
 @main.command("sync-now")

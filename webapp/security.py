@@ -1,8 +1,12 @@
 """Security headers, CSRF and rate limiting, set up in one place for both roles."""
 from __future__ import annotations
 
+import logging
+import time
+
 from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from flask_compress import Compress
 from flask_login import current_user
 from flask_limiter import Limiter
@@ -66,9 +70,35 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+# A session cookie signed up to this long "in the future" is still accepted: it was signed while the
+# server's clock ran ahead, and refusing it would sign everyone out when the clock is corrected. The
+# session behind it lives in the database and ends there as it always does.
+COOKIE_FUTURE_SECONDS = 2 * 24 * 3600
+
+
+class _ToleratesAClockThatRanAhead(TimestampSigner):
+    def unsign(self, signed_value, max_age=None, return_timestamp=False):
+        value, signed_at = super().unsign(signed_value, max_age=None, return_timestamp=True)
+        age = time.time() - signed_at.timestamp()
+        if max_age is not None and (age > max_age or age < -COOKIE_FUTURE_SECONDS):
+            raise SignatureExpired(f"signature age {int(age)} s is out of bounds", payload=value,
+                                   date_signed=signed_at)
+        if age < -60:
+            logging.getLogger("onsplan.clock").warning(
+                "a session cookie was signed %d s ahead of the clock now: the clock went back", -int(age))
+        return (value, signed_at) if return_timestamp else value
+
+
 class ShellSafeSessions(SecureCookieSessionInterface):
     """Cookie sessions, except that a page marked ``g.stateless`` (what the service worker
-    precaches) never sets, renews or clears the cookie: its answer may arrive after a sign-in."""
+    precaches) never sets, renews or clears the cookie: its answer may arrive after a sign-in.
+    A cookie signed while the clock ran ahead (up to two days) still counts."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        serializer = super().get_signing_serializer(app)
+        if serializer is not None:
+            serializer.signer = _ToleratesAClockThatRanAhead
+        return serializer
 
     def save_session(self, app: Flask, session, response) -> None:
         if g.get("stateless"):

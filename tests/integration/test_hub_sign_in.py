@@ -1,11 +1,14 @@
 """Professionals sign in on the hub with a password and a TOTP code, each code once."""
 from __future__ import annotations
 
+import time
 
 import pyotp
 
 from tests.conftest import Actions
 from webapp.demo import DEMO_PASSWORDS
+
+DAY_SECONDS = 24 * 3600
 
 
 def _secret(hub_app, login):
@@ -60,3 +63,30 @@ def test_family_pages_do_not_exist_on_the_hub(hub_app):
     client = hub_app.test_client()
     assert client.get("/gezin").status_code == 404
     assert client.get("/aanmelden").status_code == 404
+
+
+def test_a_code_step_from_a_clock_that_ran_ahead_locks_nobody_out_and_no_code_counts_twice(hub_app):
+    from webapp.auth import queries
+    from webapp.db import get_db
+
+    with hub_app.app_context():
+        db = get_db()
+        professional = db.execute("SELECT id FROM professionals LIMIT 1").fetchone()[0]
+        now = int(time.time()) // 30
+        assert queries.claim_totp_step(db, professional, now + 2880)  # signed in while a day ahead
+        assert queries.claim_totp_step(db, professional, now)  # the clock is right again: not locked out
+        assert not queries.claim_totp_step(db, professional, now)  # the same code again: refused
+        assert not queries.claim_totp_step(db, professional, now - 1)  # an older one too
+        assert queries.claim_totp_step(db, professional, now + 1)
+
+
+def test_a_session_cookie_signed_ahead_counts_up_to_two_days_and_not_beyond(hub_app):
+    import time_machine
+
+    client = hub_app.test_client()
+    for ahead, still_signed_in in ((DAY_SECONDS, True), (3 * DAY_SECONDS, False)):
+        client.delete_cookie("onsplan_hub")
+        with time_machine.travel(time.time() + ahead, tick=False):
+            Actions(client).professional_login(hub_app, "karin")
+        response = client.get("/werkplek")
+        assert (response.status_code == 200) is still_signed_in, ahead

@@ -1,6 +1,7 @@
 """SQL for accounts, invitations, login sessions and professionals."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -228,10 +229,23 @@ def professional_by_id(db: sqlite_utils.Database, professional_id: str) -> dict[
     ))
 
 
+# A second-factor step stored more than this many steps after the one a code belongs to now was
+# claimed while the hub's clock ran ahead. Refusing every later code would lock the professional
+# out until the clock reaches it again; the code's own window (now, or one step either side) still
+# keeps a code from being used twice.
+TOTP_STEPS_AHEAD = 2
+
+
 def claim_totp_step(db: sqlite_utils.Database, professional_id: str, step: int) -> bool:
-    """Accept each TOTP time step once: a code seen before is refused (replay)."""
+    """Accept each TOTP time step once: a code seen before is refused (replay). A stored step from
+    the future (a clock that ran ahead and was corrected) does not lock anyone out."""
+    before = db.execute("SELECT totp_last_step FROM professionals WHERE id = ?", [professional_id]).fetchone()
     cursor = db.execute(
-        "UPDATE professionals SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
-        [step, professional_id, step],
+        "UPDATE professionals SET totp_last_step = ? WHERE id = ? AND (totp_last_step < ? OR totp_last_step > ?)",
+        [step, professional_id, step, step + TOTP_STEPS_AHEAD],
     )
-    return cursor.rowcount == 1
+    claimed = cursor.rowcount == 1
+    if claimed and before and before[0] is not None and before[0] > step + TOTP_STEPS_AHEAD:
+        logging.getLogger("onsplan.clock").warning(
+            "a second-factor code was claimed %d s ahead of the clock now: the clock went back", (before[0] - step) * 30)
+    return claimed
