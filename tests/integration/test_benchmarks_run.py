@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("script, args, reports", [
-    ("caseload.py", ["--children", "200", "--shared", "20", "--requests", "5"], "caseload over HTTP"),
+    ("caseload.py", ["--children", "200", "--shared", "20", "--grounds", "10", "--requests", "5"], "caseload over HTTP"),
     ("plan_page.py", ["--families", "20", "--requests", "5", "--sizes", "60"], "first visit of the plan page"),
     ("sync.py", ["--records", "30", "--runs", "1"], "key wrap ML-KEM-768 + X25519"),
 ])
