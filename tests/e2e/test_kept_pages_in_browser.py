@@ -53,6 +53,9 @@ def test_two_afspraken_made_offline_with_a_reload_between_both_arrive(context, f
     expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
     page.reload()  # still offline: the kept copy of the plan
     expect(page.get_by_text(re.compile("Je bent offline"))).to_be_visible()
+    # What the phone cannot know offline, the page says.
+    expect(page.get_by_text(re.compile("Je bent offline"))).to_contain_text(
+        "Uitgelogd op een ander apparaat? Dat weet deze telefoon pas als hij weer online is.")
     expect(page.locator("#waiting-afspraken li", has_text="de schooltas samen inpakken")).to_contain_text(
         "nog niet verzonden")  # what waits shows in place after the reload
     _add_afspraak(page, "Tweede afspraak zonder netwerk: de wekker om zeven uur zetten")
