@@ -806,42 +806,43 @@ def record_basis(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, det
     return record
 
 
-def organisation_alerts(db: sqlite_utils.Database, details_cipher, organisation_id: str,
-                        since: str) -> list[tuple[str, RecordedBasis]]:
-    """For the organisation's admin: every legal ground and emergency recorded by someone of the
-    organisation since `since` (ISO time), newest first, with when it was recorded."""
-    rows = db.execute("SELECT envelope_id, family_id, subject, created_at FROM recorded_bases"
-                      " WHERE organisation_id = ? AND created_at >= ? ORDER BY created_at DESC",
-                      [organisation_id, since]).fetchall()
-    alerts = []
-    per_child: dict[tuple[str, str], dict[str, RecordedBasis]] = {}  # each child's grounds decrypted once
-    for envelope_id, family_id, child_id, created_at in rows:
-        if (family_id, child_id) not in per_child:
-            per_child[(family_id, child_id)] = {b.envelope_id: b for b in recorded_bases(
-                db, details_cipher, organisation_id, family_id, child_id)}
-        basis = per_child[(family_id, child_id)].get(envelope_id)
-        if basis is not None:
-            alerts.append((created_at, basis))
-    return alerts
+def organisation_alerts(db: sqlite_utils.Database, details_cipher, organisation_id: str, since: str,
+                        limit: int | None = None, offset: int = 0) -> tuple[int, list[tuple[str, RecordedBasis]]]:
+    """For the organisation's admin: how many legal grounds and emergencies someone of the
+    organisation recorded since `since` (ISO time), and those of one page (`limit` from `offset`),
+    newest first, with when each was recorded. Only the page's details are decrypted."""
+    where = (" FROM recorded_bases b CROSS JOIN envelopes e ON e.id = b.envelope_id"
+             " WHERE b.organisation_id = ? AND b.created_at >= ?")
+    total = db.execute("SELECT COUNT(*)" + where, [organisation_id, since]).fetchone()[0]  # nosec B608 (constant)
+    rows = db.execute(  # nosec B608 (a constant clause)
+        "SELECT b.envelope_id, b.family_id, b.subject, b.category, b.details, b.created_at, e.seq" + where +
+        " ORDER BY b.created_at DESC, e.seq DESC LIMIT ? OFFSET ?",
+        [organisation_id, since, -1 if limit is None else limit, offset]).fetchall()
+    return total, [(created_at, _recorded(db, details_cipher, organisation_id, envelope_id, family_id, child_id,
+                                          category, blob, seq))
+                   for envelope_id, family_id, child_id, category, blob, created_at, seq in rows]
+
+
+def _recorded(db: sqlite_utils.Database, details_cipher, organisation_id: str, envelope_id: str, family_id: str,
+              child_id: str, category: str, blob: bytes, seq: int) -> RecordedBasis:
+    """One recorded basis, decrypted, with whether it is in effect: the family space pulled it and
+    wrapped the keys of that kind of information for the organisation."""
+    details = details_cipher.decrypt(envelope_id, blob)
+    pulled = db.execute("SELECT pulled_through FROM enrolled_families WHERE family_id = ?", [family_id]).fetchone()
+    wrapped = db.execute(
+        "SELECT 1 FROM key_wraps WHERE recipient = ? AND family_id = ? AND subject = ? AND category = ?"
+        " AND key_ref NOT LIKE '%/r-%' LIMIT 1", [organisation_id, family_id, child_id, category]).fetchone()
+    received = pulled is not None and pulled[0] >= seq
+    return RecordedBasis(envelope_id, details["record_kind"], category, details, received and wrapped is not None)
 
 
 def recorded_bases(db: sqlite_utils.Database, details_cipher, organisation_id: str, family_id: str,
                    child_id: str) -> list[RecordedBasis]:
     """What this organisation recorded for the child, newest first, with whether it is in effect yet."""
-    pulled = db.execute("SELECT pulled_through FROM enrolled_families WHERE family_id = ?", [family_id]).fetchone()
     rows = db.execute(
         "SELECT b.envelope_id, b.category, b.details, e.seq FROM recorded_bases b CROSS JOIN envelopes e"
         " ON e.id = b.envelope_id"
         " WHERE b.organisation_id = ? AND b.family_id = ? AND b.subject = ? ORDER BY e.seq DESC",
         [organisation_id, family_id, child_id]).fetchall()
-    bases = []
-    for envelope_id, category, blob, seq in rows:
-        details = details_cipher.decrypt(envelope_id, blob)
-        wrapped = db.execute(
-            "SELECT 1 FROM key_wraps WHERE recipient = ? AND family_id = ? AND subject = ? AND category = ?"
-            " AND key_ref NOT LIKE '%/r-%' LIMIT 1", [organisation_id, family_id, child_id, category]).fetchone()
-        received = pulled is not None and pulled[0] >= seq
-        bases.append(RecordedBasis(envelope_id, details["record_kind"], category, details,
-                                   received and wrapped is not None))
-    return bases
-
+    return [_recorded(db, details_cipher, organisation_id, envelope_id, family_id, child_id, category, blob, seq)
+            for envelope_id, category, blob, seq in rows]

@@ -372,6 +372,11 @@ def hub_0007_wrap_bases(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     db.execute("ALTER TABLE key_wraps ADD COLUMN basis BLOB")
 
 
+def hub_0008_alerts_by_time(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # The admin's list of recorded grounds and emergencies is read newest first, one page at a time.
+    db.execute("CREATE INDEX recorded_bases_by_time ON recorded_bases (organisation_id, created_at)")
+
+
 def _sessions_table(db: sqlite_utils.Database) -> None:
     # A login is a server-side row: logout deletes it, so a copied cookie dies with it.
     db.executescript(
@@ -398,5 +403,6 @@ MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
                ("0007_wrap_bases", family_0007_wrap_bases)],
     "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync),
             ("0004_admins", hub_0004_admins), ("0005_read_log", hub_0005_read_log),
-            ("0006_invitations", hub_0006_invitations), ("0007_wrap_bases", hub_0007_wrap_bases)],
+            ("0006_invitations", hub_0006_invitations), ("0007_wrap_bases", hub_0007_wrap_bases),
+            ("0008_alerts_by_time", hub_0008_alerts_by_time)],
 }

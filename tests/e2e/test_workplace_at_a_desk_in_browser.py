@@ -38,3 +38,19 @@ def test_at_1280_px_the_caseload_uses_the_width_and_the_childs_page_does_not_ove
     panel = page.evaluate("document.querySelector('#moment').getBoundingClientRect().width")
     assert panel <= 48 * 16 + 60, panel  # forms stay a readable width (48rem and padding)
     assert_accessible(page)
+
+
+def test_the_admins_list_of_grounds_and_emergencies_reads_well_and_pages(browser, hub):
+    from tests.integration.sync_helpers import record_grounds
+
+    record_grounds(hub.app, 55)
+    page = browser.new_context(viewport={"width": 320, "height": 700}, locale="nl-NL").new_page()
+    professional_sign_in(page, hub)
+    page.get_by_role("link", name="Alle 55 bekijken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wettelijke gronden en noodsituaties")
+    expect(page.locator("main li", has_text="Beschikking")).to_have_count(50)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    page.get_by_role("link", name="Ouder").click()
+    expect(page.locator("main li", has_text="Beschikking")).to_have_count(5)
+    assert_accessible(page)

@@ -119,3 +119,29 @@ def withdraw(roles, child, org_id, kind: InfoKind, person_first_name="Fatima", r
                         organisation="", kind=kind, person_id=decider.id, role=role, granted=False,
                         decided_on=roles.family.config["ONSPLAN"].today(),
                         based_on=latest_decision_id(facts, child.id, org_id, kind, decider.id))
+
+
+def record_grounds(hub_app, count: int) -> None:
+    """`count` legal grounds by Karin (the wijkteam's admin) for Sam, the way the workplace records them."""
+    from sync.hub import Reader, record_basis
+    from sync.keyring import KeyRing
+    from sync.record import new_record_id
+    from webapp.db import get_db
+    from webapp.records import clock, node_key
+
+    with hub_app.app_context():
+        db = get_db()
+        family_id = db.execute("SELECT family_id FROM enrolled_families LIMIT 1").fetchone()[0]
+        child_id = db.execute("SELECT subject FROM key_wraps WHERE recipient = ? AND category = 'card' LIMIT 1",
+                              [ORG["wijkteam"]]).fetchone()[0]
+        karin = db.execute("SELECT id FROM professionals WHERE organisation_id = ? AND is_admin = 1",
+                           [ORG["wijkteam"]]).fetchone()[0]
+        reader = Reader(karin, ORG["wijkteam"], "Karin Bos", "regisseur", True)
+        for n in range(count):
+            record_id = new_record_id()
+            record_basis(db, KeyRing(db, node_key()), clock(), node_key().field_cipher("recorded-bases"),
+                         reader=reader, family_id=family_id, child_id=child_id, kind="legal_basis",
+                         record_id=record_id, body={
+                             "item": record_id, "organisation_id": ORG["wijkteam"], "organisation": "Wijkteam Oost",
+                             "kind": "plan", "ground": "court_order", "source": f"Beschikking {n + 1}/2026",
+                             "starts_on": "2026-09-01", "ends_on": None})

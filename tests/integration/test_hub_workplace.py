@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import Actions, csrf_token
-from tests.integration.sync_helpers import ORG, start_roles
+from tests.integration.sync_helpers import ORG, record_grounds, start_roles
 from webapp.db import connect
 from webapp.plan.queries import load_child_plan
 from webapp.records import get_store
@@ -775,3 +775,25 @@ def test_the_family_space_ends_an_emergency_after_seven_days_whatever_end_it_nam
                          ends_on=today + timedelta(days=3650), author="test")
     assert roles.may_read(ORG["school"], noor.id, "youth_comments", today + timedelta(days=7))
     assert not roles.may_read(ORG["school"], noor.id, "youth_comments", today + timedelta(days=8))
+
+
+def _alert_items(html: str) -> list[str]:
+    return re.findall(r"Beschikking (\d+)/2026", html)
+
+
+def test_the_admin_sees_the_newest_grounds_on_the_caseload_and_all_of_them_in_pages(hub_app, coordinator, partner):
+    record_grounds(hub_app, 60)
+    workplace = coordinator.get("/werkplek").get_data(as_text=True)
+    assert _alert_items(workplace) == [str(n) for n in range(60, 50, -1)]  # the newest ten, newest first
+    assert "De nieuwste 10 van 60:" in workplace and "Alle 60 bekijken" in workplace
+    first = coordinator.get("/werkplek/meldingen").get_data(as_text=True)
+    assert "Vastgelegd door iemand van jouw organisatie in de afgelopen 30 dagen: 60." in first
+    assert _alert_items(first) == [str(n) for n in range(60, 10, -1)]
+    assert "Pagina 1 van 2" in first
+    second = coordinator.get("/werkplek/meldingen?pagina=2").get_data(as_text=True)
+    assert _alert_items(second) == [str(n) for n in range(10, 0, -1)]
+    assert _alert_items(coordinator.get("/werkplek/meldingen?pagina=9").get_data(as_text=True)) == _alert_items(second)
+    refused = partner.get("/werkplek/meldingen")  # the mentor is not the school's admin
+    assert refused.status_code == 403
+    assert "Alleen de beheerder van jouw organisatie ziet deze lijst." in refused.get_data(as_text=True)
+    assert "Beschikking" not in refused.get_data(as_text=True)

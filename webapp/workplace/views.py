@@ -20,7 +20,7 @@ from webapp.auth import professional_required, queries
 from webapp.consent import texts
 from webapp.consent.texts import local_time
 from webapp.db import get_db, transaction
-from webapp.paging import requested_page
+from webapp.paging import PAGE_SIZE, Page, requested_page
 from webapp.plan import labels
 from webapp.plan.forms import GoalForm
 from webapp.consent.rules import MAX_EMERGENCY_DAYS
@@ -43,6 +43,7 @@ from webapp.workplace.queries import Hub, caseload, card_of, mark_visited, share
 
 bp = Blueprint("workplace", __name__, url_prefix="/werkplek")
 ALERT_DAYS = 30  # how far back an admin sees legal grounds and emergencies of the organisation
+ALERTS_ON_CASELOAD = 10  # the newest of them on the caseload; all of them, in pages, on /werkplek/meldingen
 JOINED_DAYS = 30  # how long the workplace says that an invited family joined and shares nothing yet
 
 
@@ -86,14 +87,19 @@ ROLE_REFUSALS = {
 }
 
 
+def _alerts(reader: Reader, limit: int, offset: int = 0) -> tuple[int, list]:
+    """The organisation's recorded grounds and emergencies of the last ALERT_DAYS days, for its admin."""
+    if not reader.is_admin:
+        return 0, []
+    since = (datetime.now(timezone.utc) - timedelta(days=ALERT_DAYS)).isoformat(timespec="seconds")
+    total, alerts = organisation_alerts(get_db(), _details_cipher(), reader.organisation_id, since, limit, offset)
+    return total, [(datetime.fromisoformat(at), basis) for at, basis in alerts]
+
+
 def caseload_page():
     reader = current_reader()
     search = request.args.get("zoek", "")[:100]
-    alerts = []
-    if reader.is_admin:
-        since = (datetime.now(timezone.utc) - timedelta(days=ALERT_DAYS)).isoformat(timespec="seconds")
-        alerts = [(datetime.fromisoformat(at), basis)
-                  for at, basis in organisation_alerts(get_db(), _details_cipher(), reader.organisation_id, since)]
+    alert_total, alerts = _alerts(reader, ALERTS_ON_CASELOAD)
     cards = caseload(_hub(), reader, current_app.config["ONSPLAN"].today(), search, requested_page())
     # Families that joined with one of our codes this month and share nothing yet: the regisseur
     # knows they are there before the first card arrives.
@@ -101,8 +107,25 @@ def caseload_page():
     joined = [i for i in organisation_invitations(get_db(), _label_cipher(), reader.organisation_id,
                                                   since=month_ago, joined_only=True) if not i.shares]
     return render("workplace/caseload.html", cards=cards, search=search, joined=joined,
-                  alerts=alerts, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES), local_time=local_time,
-                  regisseur=is_regisseur(reader))
+                  alerts=alerts, alert_total=alert_total, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES),
+                  local_time=local_time, regisseur=is_regisseur(reader))
+
+
+@bp.get("/meldingen")
+@professional_required
+def alerts():
+    """For the organisation's admin: every legal ground and emergency recorded by the organisation in
+    the last ALERT_DAYS days, newest first, in pages."""
+    reader = current_reader()
+    if not reader.is_admin:
+        abort(403, description=_("Only the admin of your organisation sees this list."))
+    number = requested_page()
+    total, shown = _alerts(reader, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    if not shown and number > 1:  # past the end: the last page
+        number = max(1, -(-total // PAGE_SIZE))
+        total, shown = _alerts(reader, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return render("workplace/alerts.html", alerts=shown, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES),
+                  local_time=local_time, shown=Page(shown, number, max(1, -(-total // PAGE_SIZE)), total))
 
 
 @bp.route("/kind/<family_id>/<child_id>", methods=["GET", "POST"])
