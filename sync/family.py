@@ -44,6 +44,7 @@ from webapp.plan.queries import settle_after_arrival
 from webapp.records import RecordIdTaken, RecordRefused, RecordStore
 
 PUSH_BYTES = 200 * 1024  # stay below the hub's request limit
+OBJECTIONS_PER_REQUEST = 20  # objections to an emergency sent in one request (more wait for the next round)
 CARD_NAMESPACE = uuid.UUID("6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f")
 # Versioned items an organisation may write versions of only when it made the item itself.
 VERSIONED_KINDS = frozenset({"goal", "agreement_item", "evaluation_moment", "legal_basis", "emergency_access"})
@@ -248,6 +249,7 @@ class Report:
     received: int = 0
     wraps_added: int = 0
     wraps_deleted: int = 0
+    objections: int = 0  # objections to an emergency the hub received this round
     refused: list[tuple[str, str]] = field(default_factory=list)  # (record id, reason)
 
 
@@ -290,6 +292,7 @@ class FamilySync:
             # this round's wraps, and what arriving records make the family space write goes out now.
             self._pull(family_id, transport, organisations, report)
             self._push(family_id, transport, organisations, report)
+            self._send_objections(family_id, transport, organisations, report)
         except SyncError as problem:
             failures = link["failures"] + 1
             self.db.execute("UPDATE hub_links SET failures = ?, last_error = ?, next_attempt_at = ? WHERE family_id = ?",
@@ -328,6 +331,36 @@ class FamilySync:
         self.db.execute("UPDATE hub_links SET directory = ?, directory_at = ? WHERE family_id = ?",
                         [self.store.keys.field_cipher("directory").encrypt(family_id, signed), utcnow(), family_id])
         return _organisations(listing)
+
+    # Objections ----------------------------------------------------------------------------
+
+    def _send_objections(self, family_id: str, transport: Transport, organisations: dict[str, Organisation],
+                         report: Report) -> None:
+        """Objections to an emergency that the hub has not received: each sealed for the organisation
+        that recorded the emergency (and bound to its id), so only that organisation can read it,
+        whatever the family shares with it."""
+        sent = {row[0] for row in self.db.execute("SELECT record_id FROM objections_sent WHERE family_id = ?",
+                                                   [family_id])}
+        waiting = [r for r in self.store.history(family_id, ["emergency_objection"]) if r.id not in sent]
+        items = []
+        for record in waiting[:OBJECTIONS_PER_REQUEST]:
+            organisation = organisations.get(record.body["organisation_id"])
+            if organisation is None or record.subject is None:
+                continue  # the organisation left the hub: nobody to tell
+            note = canonical({"text": record.body.get("text", ""), "by": record.body.get("by", ""),
+                              "on": record.body.get("on", "")})
+            items.append({"id": record.id, "subject": record.subject, "organisation": organisation.id,
+                          "about": record.body["emergency"],
+                          "sealed": b64(organisation.keys[0].seal_note(note, f"objection/{record.id}",
+                                                                       organisation.id))})
+        if not items:
+            return
+        answer = self._send(family_id, transport, "/objections", {"objections": items})
+        received = [i for i in answer.get("received", []) if isinstance(i, str)]
+        with transaction(self.db):
+            self.db.conn.executemany("INSERT OR IGNORE INTO objections_sent (record_id, family_id, sent_at)"
+                                     " VALUES (?, ?, ?)", [(i, family_id, utcnow()) for i in received])
+        report.objections += len(received)
 
     # Push --------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 import sqlite_utils
@@ -325,6 +325,79 @@ def push(db: sqlite_utils.Database, caller: Caller, cache: HubCache | None = Non
     return {"accepted": accepted, "refused": refused, "wraps": len(additions), "unwraps": len(removals)}
 
 
+MAX_OBJECTIONS = 20        # objections in one request
+MAX_SEALED_OBJECTION = 8192  # bytes of one sealed objection (its text is at most 1,000 characters)
+
+
+def receive_objections(db: sqlite_utils.Database, caller: Caller) -> dict:
+    """Store a family's objections to emergencies, each sealed by the family space for the
+    organisation that recorded the emergency. Only an objection about an emergency that organisation
+    recorded for that child of this family is taken; the same one again is stored once."""
+    data = caller.data
+    if not set(data) <= {"counter", "objections"} or not isinstance(data.get("objections"), list):
+        raise SyncError("an objections request has: counter, objections (a list)")
+    if len(data["objections"]) > MAX_OBJECTIONS:
+        raise SyncError(f"at most {MAX_OBJECTIONS} objections per request", 413)
+    items = []
+    for item in data["objections"]:
+        if not isinstance(item, dict) or set(item) != {"id", "subject", "organisation", "about", "sealed"}:
+            raise SyncError("an objection has: id, subject, organisation, about, sealed")
+        values = [_text(item, name) for name in ("id", "subject", "organisation", "about")]
+        items.append((*values, unb64(item["sealed"], "sealed", max_size=MAX_SEALED_OBJECTION)))
+    received = []
+    with transaction(db):
+        _take_counter(db, caller)
+        for objection_id, subject, organisation_id, about, sealed in items:
+            emergency = db.execute("SELECT 1 FROM envelopes WHERE id = ? AND family_id = ? AND subject = ? AND"
+                                   " author = ? AND kind = 'emergency_access' AND origin = 'hub'",
+                                   [about, caller.family_id, subject, organisation_id]).fetchone()
+            if emergency is None:
+                raise SyncError("an objection must be about an emergency this organisation recorded for this child")
+            db.execute("INSERT INTO objections (id, family_id, subject, organisation_id, about, sealed, received_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                       [objection_id, caller.family_id, subject, organisation_id, about, sealed, utcnow()])
+            received.append(objection_id)
+    return {"received": received}
+
+
+def open_objections(db: sqlite_utils.Database, ring: KeyRing, reader: Reader,
+                    emergencies: Iterable[str]) -> dict[str, list[dict]]:
+    """The family's objections to these emergencies of the reader's organisation, opened with the
+    organisation's own keys for its admin, each read logged like every read of family data."""
+    if not reader.is_admin:
+        raise NotShared("only the organisation's admin reads objections")
+    emergencies = sorted(set(emergencies))
+    rows = []
+    for start in range(0, len(emergencies), 300):
+        chunk = emergencies[start:start + 300]
+        rows += db.execute(f"SELECT id, family_id, subject, about, sealed, received_at FROM objections"  # nosec B608
+                           f" WHERE organisation_id = ? AND about IN ({', '.join('?' for _ in chunk)})"
+                           " ORDER BY received_at", [reader.organisation_id, *chunk]).fetchall()
+    found: dict[str, list[dict]] = {}
+    read: dict[tuple[str, str], int] = {}
+    for objection_id, family_id, subject, about, sealed, received_at in rows:
+        note = None
+        for pair in ring.all_pairs(reader.organisation_id):
+            try:
+                note = json.loads(pair.open_note(sealed, f"objection/{objection_id}", reader.organisation_id))
+                break
+            except (KeyProblem, ValueError):
+                continue
+        if not isinstance(note, dict):
+            continue  # not sealed for this organisation's keys: nothing to read
+        try:
+            on = date.fromisoformat(str(note.get("on", "")))
+        except ValueError:
+            on = None
+        found.setdefault(about, []).append({"text": str(note.get("text", "")), "by": str(note.get("by", "")),
+                                            "on": on, "received_at": received_at})
+        read[(family_id, subject)] = read.get((family_id, subject), 0) + 1
+    if read:
+        _append_read_events(db, reader, [(family_id, subject, "objection", "objection", count)
+                                         for (family_id, subject), count in sorted(read.items())])
+    return found
+
+
 def _wrap_address(item: object, family_id: str, organisations: set[str],
                   removal: bool = False) -> tuple[str, str, str, str]:
     if not isinstance(item, dict) or not {"key_ref", "recipient"} <= set(item) or not set(item) <= {
@@ -633,19 +706,9 @@ def _log_reads(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reade
                               [key for key in read if key[1] is not None and key[2] in SHARED_CATEGORIES], cache)
         tell_family = _not_told_within_the_hour(db, reader, [key for key in read if key[1] is not None
                                                              and key[2] in SHARED_CATEGORIES])
-        last = db.execute("SELECT hash FROM read_events ORDER BY seq DESC LIMIT 1").fetchone()
-        prev = last[0] if last else GENESIS
-        events = []
-        for (family_id, subject, category), count in sorted(read.items(), key=lambda item: str(item[0])):
-            event = {"professional_id": reader.professional_id, "organisation_id": reader.organisation_id,
-                     "role": reader.role, "family_id": family_id, "subject": subject, "category": category,
-                     "basis": bases.get((family_id, subject, category), "consent"), "records": count}
-            digest_ = _event_hash(prev, at, event)
-            events.append([at, *(event[name] for name in READ_EVENT_FIELDS), prev, digest_])
-            prev = digest_
-        # Reviewed for bandit B608: only the constant field names are inserted.
-        db.conn.executemany(f"INSERT INTO read_events (at, {', '.join(READ_EVENT_FIELDS)}, prev_hash, hash)"  # nosec B608
-                            f" VALUES ({', '.join('?' for _ in range(len(READ_EVENT_FIELDS) + 3))})", events)
+        _append_read_events(db, reader, [
+            (family_id, subject, category, bases.get((family_id, subject, category), "consent"), count)
+            for (family_id, subject, category), count in sorted(read.items(), key=lambda item: str(item[0]))], at)
         if tell_family:
             name = db.execute("SELECT name FROM organisations WHERE id = ?", [reader.organisation_id]).fetchone()
         for family_id, subject, category in tell_family:
@@ -655,6 +718,26 @@ def _log_reads(db: sqlite_utils.Database, ring: KeyRing, hlc: HybridClock, reade
                                  "organisation_id": reader.organisation_id, "organisation": name[0] if name else "",
                                  "professional": reader.name, "role": reader.role, "kind": category,
                                  "basis": None, "at": at})
+
+
+def _append_read_events(db: sqlite_utils.Database, reader: Reader,
+                        reads: list[tuple[str, str | None, str, str, int]], at: str | None = None) -> None:
+    """Add one hash-chained event per (family, child, kind of information, basis, how many records)."""
+    at = at or utcnow()
+    with transaction(db):
+        last = db.execute("SELECT hash FROM read_events ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = last[0] if last else GENESIS
+        events = []
+        for family_id, subject, category, basis, count in reads:
+            event = {"professional_id": reader.professional_id, "organisation_id": reader.organisation_id,
+                     "role": reader.role, "family_id": family_id, "subject": subject, "category": category,
+                     "basis": basis, "records": count}
+            digest_ = _event_hash(prev, at, event)
+            events.append([at, *(event[name] for name in READ_EVENT_FIELDS), prev, digest_])
+            prev = digest_
+        # Reviewed for bandit B608: only the constant field names are inserted.
+        db.conn.executemany(f"INSERT INTO read_events (at, {', '.join(READ_EVENT_FIELDS)}, prev_hash, hash)"  # nosec B608
+                            f" VALUES ({', '.join('?' for _ in range(len(READ_EVENT_FIELDS) + 3))})", events)
 
 
 def _not_told_within_the_hour(db: sqlite_utils.Database, reader: Reader,

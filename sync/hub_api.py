@@ -79,6 +79,11 @@ def push():
     return jsonify(hub.push(get_db(), _caller(), hub_cache()))
 
 
+@bp.post("/objections")
+def objections():
+    return jsonify(hub.receive_objections(get_db(), _caller()))
+
+
 @bp.post("/keys")
 def keys():
     return jsonify(hub.change_keys(get_db(), _caller()))

@@ -30,6 +30,9 @@ KINDS: dict[str, str] = {
     "legal_basis": CATEGORY_FAMILY,
     "emergency_access": CATEGORY_FAMILY,
     "access_event": CATEGORY_FAMILY,
+    # The family says it does not agree with an emergency: kept here, and sealed for the organisation
+    # that recorded it in its own request (sync.family, /sync/v1/objections).
+    "emergency_objection": CATEGORY_FAMILY,
     "evaluation_response": CATEGORY_EVALUATIONS,
     "child_card": CATEGORY_CARD,  # made at sync time from the child's person record; never stored as a record
 }

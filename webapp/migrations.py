@@ -367,6 +367,12 @@ def family_0007_wrap_bases(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     db.execute("ALTER TABLE wraps_at_hub ADD COLUMN basis_mark TEXT")
 
 
+def family_0008_objections(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # Which objections to an emergency the hub has received (sent once, sealed for the organisation).
+    db.execute("CREATE TABLE objections_sent (record_id TEXT PRIMARY KEY, family_id TEXT NOT NULL,"
+               " sent_at TEXT NOT NULL)")
+
+
 def hub_0007_wrap_bases(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     # The basis the family gives a wrap on (consent, legal ground, emergency), sealed for the recipient.
     db.execute("ALTER TABLE key_wraps ADD COLUMN basis BLOB")
@@ -375,6 +381,25 @@ def hub_0007_wrap_bases(db: sqlite_utils.Database, _keys: NodeKey) -> None:
 def hub_0008_alerts_by_time(db: sqlite_utils.Database, _keys: NodeKey) -> None:
     # The admin's list of recorded grounds and emergencies is read newest first, one page at a time.
     db.execute("CREATE INDEX recorded_bases_by_time ON recorded_bases (organisation_id, created_at)")
+
+
+def hub_0009_objections(db: sqlite_utils.Database, _keys: NodeKey) -> None:
+    # A family's objection to an emergency, sealed by the family space for the organisation that
+    # recorded it: the hub stores it and opens it only for that organisation's admin.
+    db.executescript(
+        """
+        CREATE TABLE objections (
+            id TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            organisation_id TEXT NOT NULL,
+            about TEXT NOT NULL,
+            sealed BLOB NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX objections_by_emergency ON objections (organisation_id, about);
+        """
+    )
 
 
 def _sessions_table(db: sqlite_utils.Database) -> None:
@@ -400,9 +425,9 @@ MIGRATIONS: dict[str, list[tuple[str, Step]]] = {
     "family": [("0001_core", family_0001_core), ("0002_previous_visit", family_0002_previous_visit),
                ("0003_record_store", family_0003_record_store), ("0004_sign_in_delays", both_sign_in_delays),
                ("0005_sync", family_0005_sync), ("0006_safety", family_0006_safety),
-               ("0007_wrap_bases", family_0007_wrap_bases)],
+               ("0007_wrap_bases", family_0007_wrap_bases), ("0008_objections", family_0008_objections)],
     "hub": [("0001_core", hub_0001_core), ("0002_sign_in_delays", both_sign_in_delays), ("0003_sync", hub_0003_sync),
             ("0004_admins", hub_0004_admins), ("0005_read_log", hub_0005_read_log),
             ("0006_invitations", hub_0006_invitations), ("0007_wrap_bases", hub_0007_wrap_bases),
-            ("0008_alerts_by_time", hub_0008_alerts_by_time)],
+            ("0008_alerts_by_time", hub_0008_alerts_by_time), ("0009_objections", hub_0009_objections)],
 }

@@ -266,6 +266,7 @@ FAMILY_TESTED_ELSEWHERE = {
     "family.join_hub_later": "tests/integration/test_a_real_family_joins.py (a hub code needs a running hub)",
     "auth.join": "tests/integration/test_a_real_family_joins.py (a hub code needs a running hub)",
     "auth.join_account": "tests/integration/test_a_real_family_joins.py (after the code)",
+    "consent.object_to_emergency": "tests/integration/test_hub_workplace.py (an emergency from the hub first)",
 }
 # Not a change to anyone's data: a session, a language or the lock screen of this phone; or a
 # setting that is set to the value sent (sent again, it is the same setting).

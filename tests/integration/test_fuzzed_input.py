@@ -61,6 +61,7 @@ FAMILY_ROUTES = [("GET", "/"), ("GET", "/home"), ("GET", "/gezin"), ("POST", "/g
                  ("GET", "/kind/<child_id>/afdrukken"), ("GET", "/toestemming"), ("GET", "/toestemming/<child_id>"),
                  ("POST", "/toestemming/<child_id>/<organisation_id>/<kind_slug>"),
                  ("GET", "/toestemming/<child_id>/<organisation_id>/<kind_slug>/stoppen"),
+                 ("POST", "/toestemming/<child_id>/<organisation_id>/<kind_slug>/bezwaar"),
                  ("GET", "/toestemming/<child_id>/geschiedenis"), ("GET", "/wie-keek-mee"),
                  ("GET", "/kind/<child_id>/evaluatie"), ("GET", "/kind/<child_id>/evaluatie/<moment_id>"),
                  ("GET", "/kind/<child_id>/evaluatie/<moment_id>/<slug>"),

@@ -25,7 +25,7 @@ NO_FAMILY_DATA = {"static", "language.switch", "pwa.manifest", "pwa.service_work
                   "auth.login", "auth.second_factor", "auth.logout", "home.root", "workplace.invite",
                   "workplace.withdraw_code"}  # the organisation's own codes: test_hub_workplace.py
 SIGNED_SYNC = {"sync_hub.hub_keys", "sync_hub.directory", "sync_hub.enrol", "sync_hub.push", "sync_hub.keys",
-               "sync_hub.pull", "sync_hub.wait"}
+               "sync_hub.pull", "sync_hub.wait", "sync_hub.objections"}
 KNOWN_ARGUMENTS = {"family_id", "child_id", "goal_id", "moment_id"}
 
 

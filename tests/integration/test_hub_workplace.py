@@ -797,3 +797,58 @@ def test_the_admin_sees_the_newest_grounds_on_the_caseload_and_all_of_them_in_pa
     assert refused.status_code == 403
     assert "Alleen de beheerder van jouw organisatie ziet deze lijst." in refused.get_data(as_text=True)
     assert "Beschikking" not in refused.get_data(as_text=True)
+
+
+def test_a_parents_objection_to_an_emergency_reaches_only_the_organisations_admin(roles):
+    from sync.hub import verify_read_log
+    from sync.keys import KeyProblem
+
+    karin, link, page, noor = _karin_on(roles, "Noor")
+    reason = "Noor vertelde op school over geweld thuis; overleg met Veilig Thuis is nodig."
+    assert karin.post(link + "/noodsituatie", data={
+        "emergency-csrf_token": csrf_token(page), "emergency-client_id": _client_id(page, "emergency"),
+        "emergency-kind": "evaluations", "emergency-reason": reason}).status_code == 303
+    roles.sync()
+
+    fatima = roles.family.test_client()
+    assert Actions(fatima).login("fatima").status_code == 303
+    consent = fatima.get(f"/toestemming/{noor.id}").get_data(as_text=True)
+    assert "Ik ben het hier niet mee eens" in consent and "Mijn bezwaar versturen" in consent
+    action = f"/toestemming/{noor.id}/{ORG['wijkteam']}/evaluaties/bezwaar"
+    text = "Er is geen geweld bij ons thuis. Dit is een misverstand; bel ons eerst."
+    form = {"csrf_token": csrf_token(consent), "client_id": re.search(
+        r'action="' + re.escape(action) + r'">\s*<input[^>]*>\s*<input type="hidden" name="client_id" value="([^"]+)"',
+        consent).group(1), "text": text}
+    for _ in range(2):  # a double tap: one objection
+        assert fatima.post(action, data=form).status_code == 303
+    with roles.family.app_context():
+        assert len(get_store().history(roles.family_id, ["emergency_objection"])) == 1
+    consent = fatima.get(f"/toestemming/{noor.id}").get_data(as_text=True)
+    assert "liet op" in consent and "Het gaat met de volgende update naar de beheerder van Wijkteam Oost." in consent
+    assert "Mijn bezwaar versturen" not in consent  # she said it; once is enough
+
+    assert roles.sync().objections == 1
+    assert roles.sync().objections == 0  # sent once
+    consent = fatima.get(f"/toestemming/{noor.id}").get_data(as_text=True)
+    assert "De beheerder van Wijkteam Oost kan het lezen." in consent
+    hub_file = roles.hub.config["ONSPLAN"].database_path
+    roles.hub_db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert "misverstand".encode() not in hub_file.read_bytes()  # sealed, never in plaintext on the hub
+
+    reads = roles.hub_db().execute("SELECT COUNT(*) FROM read_events WHERE category = 'objection'").fetchone()[0]
+    workplace = karin.get("/werkplek").get_data(as_text=True)
+    assert "Het gezin maakt bezwaar" in workplace and text in workplace and "Fatima de Vries" in workplace
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM read_events WHERE category = 'objection' AND basis ="
+                                  " 'objection'").fetchone()[0] == reads + 1  # opened for her: logged
+    with roles.hub.app_context():
+        from webapp.db import get_db
+        assert verify_read_log(get_db())[1] is None
+
+    # The school (another organisation, whatever it is shared) cannot open it, and its mentor sees nothing.
+    sealed, objection_id = roles.hub_db().execute("SELECT sealed, id FROM objections").fetchone()
+    for pair in roles.org_keys(ORG["school"]):
+        with pytest.raises(KeyProblem):
+            pair.open_note(sealed, f"objection/{objection_id}", ORG["school"])
+    tom = roles.hub.test_client()
+    Actions(tom).professional_login(roles.hub, "tom")
+    assert "misverstand" not in tom.get("/werkplek").get_data(as_text=True)

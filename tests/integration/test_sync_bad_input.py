@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import urllib.request
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,10 +17,10 @@ from sync.keyring import NODE, KeyRing
 from sync.keys import KeyPair, b64
 from sync.record import Record
 from sync.wire import HEADER_FAMILY, HEADER_KEY, HEADER_SIGNATURE, canonical, key_ref, request_message
-from tests.integration.sync_helpers import start_roles
+from tests.integration.sync_helpers import ORG, start_roles
 from webapp.db import get_db
 
-ENDPOINTS = ("/sync/v1/push", "/sync/v1/pull", "/sync/v1/enrol", "/sync/v1/keys", "/sync/v1/wait")
+ENDPOINTS = ("/sync/v1/push", "/sync/v1/pull", "/sync/v1/enrol", "/sync/v1/keys", "/sync/v1/wait", "/sync/v1/objections")
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
                     max_leaves=12)
@@ -213,3 +214,22 @@ def test_a_number_no_field_can_hold_is_refused_with_a_reason(roles, signer, path
     body = signer.body({field: 2**70})
     response = _post(roles, path, body, signer.headers(path, body))
     assert response.status_code == 400 and "too large" in response.get_json()["error"]
+
+
+def test_an_objection_about_anything_but_that_organisations_emergency_for_that_child_is_refused(roles, signer):
+    """An objection must name an emergency the organisation recorded for this child of this family."""
+    path = "/sync/v1/objections"
+    goal = roles.hub_db().execute("SELECT id, subject FROM envelopes WHERE family_id = ? AND kind = 'goal' LIMIT 1",
+                                  [roles.family_id]).fetchone()
+    for about, organisation in ((goal[0], ORG["wijkteam"]), ("made-up", ORG["wijkteam"]), (goal[0], "made-up")):
+        body = signer.body({"objections": [{"id": str(uuid.uuid4()), "subject": goal[1], "organisation": organisation,
+                                            "about": about, "sealed": b64(b"x" * 64)}]})
+        before = _counts(roles)
+        response = _post(roles, path, body, signer.headers(path, body))
+        assert response.status_code == 400 and "emergency" in response.get_json()["error"]
+        assert _counts(roles) == before
+        assert roles.hub_db().execute("SELECT COUNT(*) FROM objections").fetchone()[0] == 0
+    body = signer.body({"objections": [{"id": "x", "subject": goal[1], "organisation": ORG["wijkteam"],
+                                        "about": goal[0], "sealed": b64(b"x" * 9000)}]})
+    response = _post(roles, path, body, signer.headers(path, body))
+    assert response.status_code == 400 and "sealed" in response.get_json()["error"]

@@ -64,6 +64,7 @@ class StoredEmergency:
     organisation: str
     professional: str
     role: str
+    item: str = ""  # the emergency's id (the hub's record of it)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _emergency(record: Record) -> StoredEmergency:
                                    recorded_on=date.fromisoformat(body["recorded_on"]),
                                    ends_on=date.fromisoformat(body["ends_on"]))
     return StoredEmergency(exception, body.get("organisation", ""), body.get("professional", ""),
-                           body.get("role", ""))
+                           body.get("role", ""), record.item)
 
 
 def load_consent_facts(store: RecordStore, family_id: str) -> ConsentFacts:
@@ -236,3 +237,39 @@ def access_events(store: RecordStore, family_id: str) -> list[AccessEvent]:
             organisation=body.get("organisation", ""), professional=body.get("professional", ""),
             role=body.get("role", ""), kind=kind, basis=basis, at=at))
     return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+
+
+@dataclass(frozen=True)
+class Objection:
+    """A family member says they do not agree with an emergency; it goes to the organisation's admin."""
+
+    record_id: str
+    emergency: str       # the emergency's item id
+    organisation_id: str
+    text: str
+    by: str              # the name of who objected
+    author: str          # their person id
+    on: date
+    sent: bool           # the hub has received it
+
+
+def record_objection(store: RecordStore, *, family_id: str, child_id: str, author: str, name: str,
+                     emergency: StoredEmergency, text: str, on: date, record_id: str | None = None) -> None:
+    """Store an objection to an emergency (the same id again stores nothing); the next sync round
+    sends it, sealed for the organisation that recorded the emergency."""
+    store.write(family_id=family_id, kind="emergency_objection", author=author, subject=child_id, body={
+        "emergency": emergency.item, "organisation_id": emergency.exception.organisation_id, "text": text,
+        "by": name, "on": on.isoformat()}, record_id=record_id)
+
+
+def objections(store: RecordStore, family_id: str, child_id: str) -> dict[str, list[Objection]]:
+    """The objections about the child's emergencies, by emergency, oldest first."""
+    sent = {row[0] for row in store.db.execute("SELECT record_id FROM objections_sent WHERE family_id = ?",
+                                                [family_id])}
+    found: dict[str, list[Objection]] = {}
+    for record in store.history(family_id, ["emergency_objection"], subject=child_id):
+        body = record.body
+        found.setdefault(body["emergency"], []).append(Objection(
+            record.id, body["emergency"], body["organisation_id"], body.get("text", ""), body.get("by", ""),
+            record.author, date.fromisoformat(body["on"]), record.id in sent))
+    return found

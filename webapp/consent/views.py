@@ -27,7 +27,9 @@ from webapp.consent.overview import (
     KindCard, Viewer, decision_visible, event_visible, kind_card, kind_from_slug, kinds_for, organisation_cards,
 )
 from webapp.consent.rules import DeciderRole, InfoKind
-from webapp.consent.store import access_events, latest_decision_id, load_consent_facts, record_decision
+from webapp.client_ids import form_client_id, sent_before
+from webapp.consent.store import (access_events, latest_decision_id, load_consent_facts, objections, record_decision,
+                                  record_objection)
 from webapp.db import get_db
 from webapp.errors import request_id
 from webapp.paging import page_of, requested_page
@@ -141,7 +143,39 @@ def child(child_id: str):
                                involved_for_child(store, current_user.family_id, child.id),
                                _viewer(members, child), _today())
     return render("consent/child.html", "consent/_cards.html", child=child, cards=cards, new_id=new_record_id,
-                  texts=texts)
+                  texts=texts, objections=objections(store, current_user.family_id, child.id))
+
+
+MAX_OBJECTION_CHARS = 1000
+
+
+@bp.post("/toestemming/<child_id>/<organisation_id>/<kind_slug>/bezwaar")
+@family_required
+def object_to_emergency(child_id: str, organisation_id: str, kind_slug: str):
+    """Say in one step that you do not agree with an emergency: it goes, sealed, to the admin of the
+    organisation that recorded it. It does not end the emergency (only its end date does)."""
+    target = _target_or_abort(child_id, organisation_id, kind_slug)
+    if sent_before():
+        return _back_to_card(target)  # sent twice: one objection
+    store = get_store()
+    emergency = next((e for e in load_consent_facts(store, current_user.family_id).emergencies
+                      if (e.exception.child_id, e.exception.organisation_id, e.exception.kind)
+                      == (target.child.id, organisation_id, target.kind) and e.exception.in_force_on(_today())), None)
+    if emergency is None:
+        return _refusal(409, _("There is no emergency to object to"),
+                        _("%(organisation)s does not see this because of an emergency (any more). Nothing was saved.",
+                          organisation=target.involved.organisation), target.child)
+    text = request.form.get("text", "").strip()
+    if len(text) > MAX_OBJECTION_CHARS:
+        return _refusal(422, _("Your text is too long"),
+                        _("Use at most %(n)s characters. Nothing was saved.", n=MAX_OBJECTION_CHARS), target.child)
+    me = next(p for p in target.members if p.id == current_user.person_id)
+    record_objection(store, family_id=current_user.family_id, child_id=target.child.id,
+                     author=current_user.person_id, name=me.name, emergency=emergency, text=text, on=_today(),
+                     record_id=form_client_id())
+    flash(_("Your objection is saved. With the next update it goes to the admin of %(organisation)s.",
+            organisation=target.involved.organisation), "success")
+    return _back_to_card(target)
 
 
 @bp.post("/toestemming/<child_id>/<organisation_id>/<kind_slug>")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sync.hub import (
-    Reader, already_made, make_invitation, organisation_alerts, organisation_invitations, record_basis,
+    Reader, already_made, make_invitation, open_objections, organisation_alerts, organisation_invitations, record_basis,
     arrival, reading_bases, recorded_bases, withdraw_invitation, write_for_family,
 )
 from sync.keyring import KeyRing
@@ -87,19 +87,22 @@ ROLE_REFUSALS = {
 }
 
 
-def _alerts(reader: Reader, limit: int, offset: int = 0) -> tuple[int, list]:
-    """The organisation's recorded grounds and emergencies of the last ALERT_DAYS days, for its admin."""
+def _alerts(reader: Reader, limit: int, offset: int = 0) -> tuple[int, list, dict]:
+    """The organisation's recorded grounds and emergencies of the last ALERT_DAYS days, for its admin,
+    with the families' objections to those emergencies (each opened through the read helper, logged)."""
     if not reader.is_admin:
-        return 0, []
+        return 0, [], {}
     since = (datetime.now(timezone.utc) - timedelta(days=ALERT_DAYS)).isoformat(timespec="seconds")
     total, alerts = organisation_alerts(get_db(), _details_cipher(), reader.organisation_id, since, limit, offset)
-    return total, [(datetime.fromisoformat(at), basis) for at, basis in alerts]
+    objected = open_objections(get_db(), _ring(), reader, [b.envelope_id for _at, b in alerts
+                                                           if b.kind == "emergency_access"])
+    return total, [(datetime.fromisoformat(at), basis) for at, basis in alerts], objected
 
 
 def caseload_page():
     reader = current_reader()
     search = request.args.get("zoek", "")[:100]
-    alert_total, alerts = _alerts(reader, ALERTS_ON_CASELOAD)
+    alert_total, alerts, objected = _alerts(reader, ALERTS_ON_CASELOAD)
     cards = caseload(_hub(), reader, current_app.config["ONSPLAN"].today(), search, requested_page())
     # Families that joined with one of our codes this month and share nothing yet: the regisseur
     # knows they are there before the first card arrives.
@@ -107,7 +110,8 @@ def caseload_page():
     joined = [i for i in organisation_invitations(get_db(), _label_cipher(), reader.organisation_id,
                                                   since=month_ago, joined_only=True) if not i.shares]
     return render("workplace/caseload.html", cards=cards, search=search, joined=joined,
-                  alerts=alerts, alert_total=alert_total, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES),
+                  alerts=alerts, alert_total=alert_total, objected=objected, alert_days=ALERT_DAYS,
+                  kind_labels=dict(KIND_CHOICES),
                   local_time=local_time, regisseur=is_regisseur(reader))
 
 
@@ -120,11 +124,12 @@ def alerts():
     if not reader.is_admin:
         abort(403, description=_("Only the admin of your organisation sees this list."))
     number = requested_page()
-    total, shown = _alerts(reader, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    total, shown, objected = _alerts(reader, PAGE_SIZE, (number - 1) * PAGE_SIZE)
     if not shown and number > 1:  # past the end: the last page
         number = max(1, -(-total // PAGE_SIZE))
-        total, shown = _alerts(reader, PAGE_SIZE, (number - 1) * PAGE_SIZE)
-    return render("workplace/alerts.html", alerts=shown, alert_days=ALERT_DAYS, kind_labels=dict(KIND_CHOICES),
+        total, shown, objected = _alerts(reader, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return render("workplace/alerts.html", alerts=shown, objected=objected, alert_days=ALERT_DAYS,
+                  kind_labels=dict(KIND_CHOICES),
                   local_time=local_time, shown=Page(shown, number, max(1, -(-total // PAGE_SIZE)), total))
 
 
