@@ -606,7 +606,8 @@ def test_a_read_log_from_before_the_upgrade_still_checks_and_goes_on_with_role_a
                    " envelope_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [at, *event.values(), prev, digest])
         prev = digest
-    assert migrate(db, "hub", keys) == ["0005_read_log", "0006_invitations", "0007_wrap_bases"]
+    assert migrate(db, "hub", keys) == ["0005_read_log", "0006_invitations", "0007_wrap_bases", "0008_alerts_by_time",
+                                          "0009_objections"]
     assert verify_read_log(db) == (2, None)
     record = Record(id="r1", family_id="fam1", kind="goal", author="p", clock="1", subject="child1", body={})
     _log_reads(db, None, None, Reader("p1", "org1", "Karin Bos", "regisseur"), [record, record])

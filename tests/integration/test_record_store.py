@@ -281,7 +281,8 @@ def test_records_of_the_first_format_are_sealed_again_with_their_header(tmp_path
         db.execute("INSERT INTO records (id, family_id, kind, category, author, clock, subject, body, stored_at)"
                    " VALUES (?, ?, ?, 'x', ?, ?, ?, ?, '2026-01-01')",
                    [record_id, family_id, kind, author, clock, subject, old.encrypt(record_id, body)])
-    assert migrate(db, "family", keys) == ["0003_record_store", "0004_sign_in_delays", "0005_sync", "0006_safety", "0007_wrap_bases"]
+    assert migrate(db, "family", keys) == ["0003_record_store", "0004_sign_in_delays", "0005_sync", "0006_safety", "0007_wrap_bases",
+                                           "0008_objections"]
     store = RecordStore(db, keys, HybridClock("t"))
     decisions = store.history(family_id, ["consent_decision"])
     assert [(d.id, d.replaces) for d in decisions] == [("d1", None), ("d2", "d1"), ("d3", "d2")]

@@ -35,7 +35,7 @@ def test_professional_names_and_second_factor_secrets_are_not_in_the_hub_file(hu
 def test_database_uses_wal_and_records_its_migrations(family_app):
     db = connect(family_app.config["ONSPLAN"].database_path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [r[0] for r in db.execute("SELECT name FROM _migrations")] == ["0001_core", "0002_previous_visit", "0003_record_store", "0004_sign_in_delays", "0005_sync", "0006_safety", "0007_wrap_bases"]
+    assert [r[0] for r in db.execute("SELECT name FROM _migrations")] == ["0001_core", "0002_previous_visit", "0003_record_store", "0004_sign_in_delays", "0005_sync", "0006_safety", "0007_wrap_bases", "0008_objections"]
 
 
 def test_node_key_file_is_readable_by_its_owner_only(family_app):
