@@ -3,6 +3,15 @@ look at the hub's database the way someone holding the file and an organisation'
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -145,3 +154,65 @@ def record_grounds(hub_app, count: int) -> None:
                              "item": record_id, "organisation_id": ORG["wijkteam"], "organisation": "Wijkteam Oost",
                              "kind": "plan", "ground": "court_order", "source": f"Beschikking {n + 1}/2026",
                              "starts_on": "2026-09-01", "ends_on": None})
+
+
+# The hub, started with its clock moved by `ahead` seconds (0: the right time).
+LAUNCH = """
+import sys, time
+ahead = float(sys.argv[1])
+if ahead:
+    import time_machine
+    time_machine.travel(time.time() + ahead, tick=True).start()
+from webapp.cli import main
+sys.argv = ["onsplan", "serve", "--role", "hub"]
+main()
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class HubProcess:
+    """`onsplan serve --role hub` in its own process (so it can be killed with SIGKILL, or run with its
+    clock moved), restarted on the same folder and secret."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "ONSPLAN_DATA_DIR": str(data_dir), "ONSPLAN_SECRET_KEY": secrets.token_urlsafe(40),
+                    "ONSPLAN_PORT": str(self.port), "ONSPLAN_BASE_URL": self.url}
+        self.process: subprocess.Popen | None = None
+
+    def start(self, ahead: float = 0) -> None:
+        self.log = tempfile.TemporaryFile()  # what the process logs (a file: a pipe could fill up and block it)
+        self.process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(ahead)], env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(self.url + "/sync/v1/hub", timeout=1).read()  # nosec B310 (loopback)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("the hub did not start")
+
+    def stop(self) -> str:
+        """Stop the process; returns what it logged."""
+        if self.process is None:
+            return ""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)

@@ -5,79 +5,21 @@ out, and `onsplan sync-status --role hub` says that the clock is behind what the
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import secrets
-import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pyotp
 
-from tests.integration.sync_helpers import start_roles
+from tests.integration.sync_helpers import HubProcess, start_roles
 from webapp.plan.queries import load_child_plan
 from webapp.records import get_store
 
 DAY = 24 * 3600
-# The hub, started with its clock moved by `ahead` seconds (0: the right time).
-LAUNCH = """
-import sys, time
-ahead = float(sys.argv[1])
-if ahead:
-    import time_machine
-    time_machine.travel(time.time() + ahead, tick=True).start()
-from webapp.cli import main
-sys.argv = ["onsplan", "serve", "--role", "hub"]
-main()
-"""
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Hub:
-    """`onsplan serve --role hub` in its own process, restarted on the same folder and secret."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "ONSPLAN_DATA_DIR": str(data_dir), "ONSPLAN_SECRET_KEY": secrets.token_urlsafe(40),
-                    "ONSPLAN_PORT": str(self.port), "ONSPLAN_BASE_URL": self.url}
-        self.process: subprocess.Popen | None = None
-
-    def start(self, ahead: float = 0) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(ahead)], env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(self.url + "/sync/v1/hub", timeout=1).read()  # nosec B310 (loopback)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("the hub did not start")
-
-    def stop(self) -> str:
-        """Stop the process; returns what it logged."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        return self.process.stderr.read().decode(errors="replace") if self.process else ""
-
-
 class Browser:
     """A professional's browser: cookies, and forms sent with the page's CSRF token."""
 
@@ -112,7 +54,7 @@ def _sign_in(browser: Browser, login: str, password: str, secret: str, ahead: fl
 def test_after_a_day_ahead_a_moment_closes_on_both_sides_and_nobody_is_locked_out(seeded, tmp_path):
     roles = start_roles(seeded, tmp_path)
     roles.stop()  # the hub runs as its own process here
-    hub = Hub(roles.hub.config["ONSPLAN"].data_dir)
+    hub = HubProcess(roles.hub.config["ONSPLAN"].data_dir)
     roles.family_db().execute("UPDATE hub_links SET hub_url = ?", [hub.url])
     _name, login, password, secret = next(row for row in roles.hub.demo_logins.hub if row[1] == "karin")
     sam = roles.child("Sam")

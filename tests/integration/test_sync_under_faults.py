@@ -3,15 +3,7 @@ apart and a hub killed with SIGKILL in the middle of a batch: once the faults st
 settles, both sides hold the same records — nothing lost, nothing twice."""
 from __future__ import annotations
 
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -23,7 +15,7 @@ from sync.keyring import KeyRing
 from sync.record import SHARED_CATEGORIES
 from sync.wire import SyncError
 from tests.fault_proxy import FAULTS, FaultProxy
-from tests.integration.sync_helpers import ORG, Roles, start_roles
+from tests.integration.sync_helpers import ORG, HubProcess, Roles, start_roles
 from webapp.consent.rules import DeciderRole, InfoKind
 from webapp.consent.store import latest_decision_id, load_consent_facts, record_decision
 from webapp.db import get_db
@@ -60,15 +52,7 @@ def _hub_note(roles: Roles, text: str, skew_ms: int = 0) -> str:
 
 
 def _withdraw_school(roles: Roles) -> None:
-    sam = roles.child("Sam")
-    with roles.family.app_context():
-        store = get_store()
-        fatima = next(p for p in family_members(store, roles.family_id) if p.name.startswith("Fatima"))
-        facts = load_consent_facts(store, roles.family_id)
-        record_decision(store, family_id=roles.family_id, child_id=sam.id, organisation_id=ORG["school"],
-                        organisation="", kind=InfoKind.PLAN, person_id=fatima.id, role=DeciderRole.PARENT,
-                        granted=False, decided_on=roles.family.config["ONSPLAN"].today(),
-                        based_on=latest_decision_id(facts, sam.id, ORG["school"], InfoKind.PLAN, fatima.id))
+    _decide_school(roles, granted=False)
 
 
 def _settle(roles: Roles, rounds: int = 6) -> None:
@@ -147,39 +131,6 @@ def test_a_record_from_a_hub_a_day_ahead_still_orders_before_the_familys_next_ch
         assert_both_sides_hold_the_same_records(roles)
     finally:
         roles.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class HubProcess:
-    """The hub as `onsplan serve` in its own process, so it can be killed with SIGKILL."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "ONSPLAN_DATA_DIR": str(data_dir), "ONSPLAN_SECRET_KEY": secrets.token_urlsafe(40),
-                    "ONSPLAN_PORT": str(self.port), "ONSPLAN_BASE_URL": self.url}
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--role", "hub"],
-                                        env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(self.url + "/sync/v1/hub", timeout=1).read()  # nosec B310 (loopback)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("the hub did not start")
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
 
 
 def test_a_hub_killed_in_the_middle_of_a_batch_loses_nothing(seeded, tmp_path):
