@@ -339,8 +339,9 @@ class FamilySync:
         """Objections to an emergency that the hub has not received: each sealed for the organisation
         that recorded the emergency (and bound to its id), so only that organisation can read it,
         whatever the family shares with it."""
-        sent = {row[0] for row in self.db.execute("SELECT record_id FROM objections_sent WHERE family_id = ?",
-                                                   [family_id])}
+        sent = {row[0] for row in self.db.execute("SELECT record_id FROM objections_sent WHERE family_id = ?"
+                                                   " UNION SELECT record_id FROM sync_refusals WHERE family_id = ?"
+                                                   " AND direction = 'push'", [family_id, family_id])}
         waiting = [r for r in self.store.history(family_id, ["emergency_objection"]) if r.id not in sent]
         items = []
         for record in waiting[:OBJECTIONS_PER_REQUEST]:
@@ -355,7 +356,17 @@ class FamilySync:
                                                                        organisation.id))})
         if not items:
             return
-        answer = self._send(family_id, transport, "/objections", {"objections": items})
+        try:
+            answer = self._send(family_id, transport, "/objections", {"objections": items})
+        except SyncError as problem:
+            if problem.status == 404:
+                return  # a hub that does not take objections yet: they wait, the rest of the round counts
+            if not problem.permanent:
+                raise
+            for item in items:  # refused for good: shown to the operator, not sent again
+                self._refusal(family_id, item["id"], "push", problem.reason)
+                report.refused.append((item["id"], problem.reason))
+            return
         received = [i for i in answer.get("received", []) if isinstance(i, str)]
         with transaction(self.db):
             self.db.conn.executemany("INSERT OR IGNORE INTO objections_sent (record_id, family_id, sent_at)"
