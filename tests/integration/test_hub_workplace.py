@@ -853,3 +853,23 @@ def test_a_parents_objection_to_an_emergency_reaches_only_the_organisations_admi
     tom = roles.hub.test_client()
     Actions(tom).professional_login(roles.hub, "tom")
     assert "misverstand" not in tom.get("/werkplek").get_data(as_text=True)
+
+
+def test_an_objection_the_hub_refuses_is_shown_to_the_operator_and_does_not_hold_up_the_round(roles):
+    from datetime import date
+
+    from webapp.consent.rules import EmergencyException, InfoKind
+    from webapp.consent.store import StoredEmergency, record_objection
+
+    sam = roles.child("Sam")
+    made_up = StoredEmergency(EmergencyException(ORG["wijkteam"], sam.id, InfoKind.PLAN, "x", date.today(),
+                                                 date.today()), "Wijkteam Oost", "", "", "not-an-emergency")
+    with roles.family.app_context():
+        record_objection(get_store(), family_id=roles.family_id, child_id=sam.id, author="p", name="Fatima",
+                         emergency=made_up, text="Niet mee eens.", on=date.today())
+    report = roles.sync()  # the round completes; the objection is refused with the hub's reason
+    assert [reason for _id, reason in report.refused] == [
+        "an objection must be about an emergency this organisation recorded for this child"]
+    assert roles.family_db().execute("SELECT COUNT(*) FROM sync_refusals").fetchone()[0] == 1
+    assert roles.sync().refused == []  # not sent again
+    assert roles.hub_db().execute("SELECT COUNT(*) FROM objections").fetchone()[0] == 0
