@@ -102,6 +102,23 @@ def organisation_invitations(db: sqlite_utils.Database, label_cipher, organisati
                            datetime.fromisoformat(row[4]) if row[4] else None, bool(row[5])) for row in rows]
 
 
+def make_invitation_again(db: sqlite_utils.Database, organisation_id: str, invitation_id: str) -> str:
+    """The id for a code made with this form's id: a form sent twice (a double tap) replaces the code of
+    the first send, which never reached the screen, so only the code shown works. An id of a code
+    that was used (or of another organisation) gets a new one."""
+    db.execute("DELETE FROM enrolment_invitations WHERE id = ? AND organisation_id = ? AND used_at IS NULL",
+               [invitation_id, organisation_id])
+    if db.execute("SELECT 1 FROM enrolment_invitations WHERE id = ?", [invitation_id]).fetchone():
+        return new_record_id()
+    return invitation_id
+
+
+def invitation_of(db: sqlite_utils.Database, organisation_id: str, invitation_id: str) -> bool:
+    """Did this organisation make a code with this id (open, stopped, expired or used)?"""
+    return db.execute("SELECT 1 FROM enrolment_invitations WHERE id = ? AND organisation_id = ?",
+                      [invitation_id, organisation_id]).fetchone() is not None
+
+
 def withdraw_invitation(db: sqlite_utils.Database, organisation_id: str, invitation_id: str) -> bool:
     """An unused code of this organisation stops working now; False when there is no such code."""
     cursor = db.execute("UPDATE enrolment_invitations SET expires_at = ? WHERE id = ? AND organisation_id = ?"

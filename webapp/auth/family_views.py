@@ -165,12 +165,12 @@ def _account_made_with(invitation_id: str) -> dict | None:
     """The account this invitation was just used for, when the form sent names it with its own
     username and password (a second send of the same form); otherwise None."""
     db = get_db()
-    row = db.execute("SELECT used_by FROM invitations WHERE id = ?", [invitation_id]).fetchone()
+    used_by = queries.invitation_used_by(db, invitation_id)
     login = request.form.get("login", "")
-    if row is None or not row[0] or not login:
+    if used_by is None or not login:
         return None
     account = queries.account_by_login(db, node_key().lookup_hash("login", login))
-    if account is None or account["id"] != row[0] or not verify_password(account["password_hash"],
+    if account is None or account["id"] != used_by or not verify_password(account["password_hash"],
                                                                           request.form.get("password", "")):
         return None
     return account

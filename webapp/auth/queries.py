@@ -205,6 +205,16 @@ def open_invitations_for_family(db: sqlite_utils.Database, family_id: str) -> li
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def invitation_exists(db: sqlite_utils.Database, invitation_id: str) -> bool:
+    return db.execute("SELECT 1 FROM invitations WHERE id = ?", [invitation_id]).fetchone() is not None
+
+
+def invitation_used_by(db: sqlite_utils.Database, invitation_id: str) -> str | None:
+    """The account an invitation was used for, or None."""
+    row = db.execute("SELECT used_by FROM invitations WHERE id = ?", [invitation_id]).fetchone()
+    return row[0] if row and row[0] else None
+
+
 def withdraw_open_invitations(db: sqlite_utils.Database, family_id: str, person_id: str | None, role: str) -> None:
     """An older open invitation for the same person stops working when a new one is made."""
     with transaction(db):

@@ -22,7 +22,7 @@ def issue_invitation(db: sqlite_utils.Database, *, family_id: str, role: str, pe
     Returns (formatted code, expiry). Only a hash of the code is stored.
     """
     queries.withdraw_open_invitations(db, family_id, person_id, role)
-    if invitation_id and db.execute("SELECT 1 FROM invitations WHERE id = ?", [invitation_id]).fetchone():
+    if invitation_id and queries.invitation_exists(db, invitation_id):
         invitation_id = None  # the id of a code that was used: this is a new one
     code = new_code()
     expires_at = queries.create_invitation(

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from sync.hub import (
-    Reader, already_made, make_invitation, open_objections, organisation_alerts, organisation_invitations, record_basis,
-    arrival, reading_bases, recorded_bases, withdraw_invitation, write_for_family,
+    Reader, already_made, arrival, invitation_of, make_invitation, make_invitation_again, open_objections,
+    organisation_alerts, organisation_invitations, reading_bases, record_basis, recorded_bases, withdraw_invitation,
+    write_for_family,
 )
 from sync.keyring import KeyRing
 from sync.record import new_record_id
@@ -426,12 +427,7 @@ def invite():
     made_id = form.client_id.data if _is_uuid(form.client_id.data) else new_record_id()
     if form.validate_on_submit():
         with transaction(db):
-            # The same form sent twice (a double tap): the code of the first send never reached the
-            # screen, so it stops working and this answer shows the one code that works.
-            db.execute("DELETE FROM enrolment_invitations WHERE id = ? AND organisation_id = ? AND used_at IS NULL",
-                       [made_id, reader.organisation_id])
-            if db.execute("SELECT 1 FROM enrolment_invitations WHERE id = ?", [made_id]).fetchone():
-                made_id = new_record_id()  # an id used before for a code that is used: a new one
+            made_id = make_invitation_again(db, reader.organisation_id, made_id)
             code = make_invitation(db, _ring(), organisation_id=reader.organisation_id,
                                    created_by=reader.professional_id, hub_url=config.base_url,
                                    days=config.invitation_days, label=form.label.data or "",
@@ -454,9 +450,8 @@ def withdraw_code(invitation_id: str):
     reader = current_reader()
     if not is_regisseur(reader):
         abort(403)
-    if not withdraw_invitation(get_db(), reader.organisation_id, invitation_id) and get_db().execute(
-            "SELECT 1 FROM enrolment_invitations WHERE id = ? AND organisation_id = ?",
-            [invitation_id, reader.organisation_id]).fetchone() is None:
+    if not withdraw_invitation(get_db(), reader.organisation_id, invitation_id) and not invitation_of(
+            get_db(), reader.organisation_id, invitation_id):
         abort(404)  # a code that stopped, expired or was used already no longer works either: said again
     flash(_("The code no longer works."), "success")
     return redirect(url_for("workplace.invite"), 303)
