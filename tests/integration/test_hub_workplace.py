@@ -873,3 +873,25 @@ def test_an_objection_the_hub_refuses_is_shown_to_the_operator_and_does_not_hold
     assert roles.family_db().execute("SELECT COUNT(*) FROM sync_refusals").fetchone()[0] == 1
     assert roles.sync().refused == []  # not sent again
     assert roles.hub_db().execute("SELECT COUNT(*) FROM objections").fetchone()[0] == 0
+
+
+def test_an_objection_that_is_too_long_or_about_no_emergency_gets_a_reason_and_stores_nothing(roles):
+    karin, link, page, noor = _karin_on(roles, "Noor")
+    assert karin.post(link + "/noodsituatie", data={
+        "emergency-csrf_token": csrf_token(page), "emergency-client_id": _client_id(page, "emergency"),
+        "emergency-kind": "evaluations", "emergency-reason": "Zorgen over de veiligheid van Noor thuis."}
+        ).status_code == 303
+    roles.sync()
+    fatima = roles.family.test_client()
+    assert Actions(fatima).login("fatima").status_code == 303
+    token = csrf_token(fatima.get(f"/toestemming/{noor.id}").get_data(as_text=True))
+    too_long = fatima.post(f"/toestemming/{noor.id}/{ORG['wijkteam']}/evaluaties/bezwaar",
+                           data={"csrf_token": token, "text": "Nee. " * 201})
+    assert too_long.status_code == 422
+    assert "Gebruik hoogstens 1000 tekens. Er is niets bewaard." in too_long.get_data(as_text=True)
+    no_emergency = fatima.post(f"/toestemming/{noor.id}/{ORG['wijkteam']}/plan/bezwaar",
+                               data={"csrf_token": token, "text": "Niet mee eens."})
+    assert no_emergency.status_code == 409
+    assert "Wijkteam Oost ziet dit niet (meer) door een noodsituatie." in no_emergency.get_data(as_text=True)
+    with roles.family.app_context():
+        assert get_store().history(roles.family_id, ["emergency_objection"]) == []
