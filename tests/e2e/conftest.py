@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -153,6 +154,13 @@ def sign_in(page, server, login: str) -> None:
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORDS[login])
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/home")
+
+
+def open_own_answers_for_sam(page) -> None:
+    """From Start, as a parent: Sam's open evaluation moment, then the form for her own answers."""
+    page.locator("li.card", has=page.get_by_role("link", name="Plan van Sam")).get_by_role(
+        "link", name=re.compile("Geef je antwoorden voor de evaluatie")).click()
+    page.locator("li.card", has_text="Je eigen antwoorden").get_by_role("link", name=re.compile("invullen")).click()
 
 
 def controlled_by_the_worker(page) -> None:

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, sign_in
+from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, open_own_answers_for_sam, sign_in
 from webapp.records import get_meta, get_store
 
 SAVED = "Bewaard op deze telefoon, nog niet verzonden."
@@ -108,9 +108,7 @@ def test_evaluation_answers_that_wait_show_in_the_form_after_a_reload_offline(co
     page = context.new_page()
     sign_in(page, family_server, "fatima")
     controlled_by_the_worker(page)
-    page.locator("li.card", has=page.get_by_role("link", name="Plan van Sam")).get_by_role(
-        "link", name=re.compile("Geef je antwoorden voor de evaluatie")).click()
-    page.locator("li.card", has_text="Je eigen antwoorden").get_by_role("link", name=re.compile("invullen")).click()
+    open_own_answers_for_sam(page)
     _kept(page, page.url)
     before = _count(family_server, "evaluation_response", "")
     context.set_offline(True)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, sign_in
+from tests.e2e.conftest import assert_accessible, controlled_by_the_worker, open_own_answers_for_sam, sign_in
 from webapp.records import get_meta, get_store
 
 SAVED = "Bewaard op deze telefoon, nog niet verzonden."
@@ -53,9 +53,7 @@ def test_evaluation_answers_sent_offline_arrive_exactly_once(context, family_ser
     page = context.new_page()
     sign_in(page, family_server, "fatima")
     controlled_by_the_worker(page)
-    page.locator("li.card", has=page.get_by_role("link", name="Plan van Sam")).get_by_role(
-        "link", name=re.compile("Geef je antwoorden voor de evaluatie")).click()
-    page.locator("li.card", has_text="Je eigen antwoorden").get_by_role("link", name=re.compile("invullen")).click()
+    open_own_answers_for_sam(page)
     page.get_by_label("Wat ging goed? (niet verplicht)").fill("Sam slaapt beter sinds het dagboek.")
     for group in page.evaluate("[...new Set([...document.querySelectorAll('input[type=radio]')].map(r => r.name))]"):
         page.locator(f"input[type=radio][name='{group}']").last.check()
